@@ -1,0 +1,203 @@
+"""The training config: a YAML file validated up front, with ``--set key=value`` overrides.
+
+Every key is checked before any data is read: an unknown or misspelt key is reported with its
+full dotted path and the nearest valid key, a wrong value with the type it should have.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
+
+from classifier.errors import UserError, did_you_mean
+
+MODEL_NAMES = ("logistic_regression", "linear_svm", "sgd", "complement_nb", "mlp")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ColumnsConfig(_Section):
+    """Which column of the data file holds each canonical field."""
+
+    article_id: str = "article_id"
+    sentence_id: str | None = "sentence_id"
+    text: str = "text"
+    target: str | None = "target"
+
+
+class JoinConfig(_Section):
+    """A second file whose columns are added to each row by a shared key (e.g. FNC-1 bodies)."""
+
+    path: str
+    on: str
+    columns: list[str] | None = None
+
+
+class SplitConfig(_Section):
+    """Use the file's split column when it has one; otherwise split by article."""
+
+    column: str | None = "split"
+    dev_size: float = Field(0.1, gt=0, lt=1)
+    test_size: float = Field(0.2, gt=0, lt=1)
+
+
+class DataConfig(_Section):
+    path: str
+    file: str | None = None
+    format: Literal["auto", "csv", "jsonl", "parquet", "disk", "hub"] = "auto"
+    columns: ColumnsConfig = ColumnsConfig()
+    join: JoinConfig | None = None
+    split: SplitConfig = SplitConfig()
+
+
+class FeatureConfig(_Section):
+    """Feature extraction for one task; ``pair_*`` settings apply to pairwise (stance) tasks."""
+
+    word_ngrams: tuple[PositiveInt, PositiveInt] | None = (1, 2)
+    char_ngrams: tuple[PositiveInt, PositiveInt] | None = (2, 5)
+    min_df: PositiveInt = 1
+    max_features: PositiveInt | None = None
+    cues: bool = True
+    pair_max_features: PositiveInt = 5000
+
+    @field_validator("word_ngrams", "char_ngrams")
+    @classmethod
+    def _ordered(cls, value):
+        if value is not None and value[0] > value[1]:
+            raise ValueError(f"the lower bound {value[0]} is above the upper bound {value[1]}")
+        return value
+
+
+class ModelConfig(BaseModel):
+    """A model chosen by name; every other key is a hyper-parameter of that estimator."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: Literal[MODEL_NAMES]  # type: ignore[valid-type]
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class TaskConfig(_Section):
+    label_column: str | None = None
+    labels: list[str] | None = None
+    label_map: dict[str, str] = {}
+    input: Literal["text", "pair"] = "text"
+    features: FeatureConfig = FeatureConfig()
+    model: ModelConfig
+
+    @field_validator("label_map", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value):
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items()}
+        return value
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _labels_as_text(cls, value):
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return value
+
+
+class Config(_Section):
+    name: str = Field("default", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    seed: int = 0
+    output_dir: str = "models"
+    data: DataConfig
+    tasks: dict[str, TaskConfig] = Field(min_length=1)
+
+    @field_validator("tasks")
+    @classmethod
+    def _task_names(cls, tasks):
+        for name in tasks:
+            if not name.replace("_", "").isalnum():
+                raise ValueError(f"task name '{name}' must use only letters, digits and '_'")
+        return tasks
+
+    def label_column(self, task: str) -> str:
+        return self.tasks[task].label_column or task
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> Config:
+    """Read, override and validate a YAML config, raising :class:`UserError` on any problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: config file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UserError(f"{path}:{where}: YAML syntax error: {problem}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: config is not UTF-8 text") from None
+    if not isinstance(raw, dict):
+        raise UserError(f"{path}: a config must be a YAML mapping of keys to values")
+    for override in overrides or []:
+        apply_override(raw, override)
+    return validate_config(raw, source=str(path))
+
+
+def apply_override(raw: dict, override: str) -> None:
+    """Set ``a.b.c=value`` in the raw config; the value is parsed as YAML (``2`` is a number)."""
+    key, sep, value = override.partition("=")
+    if not sep or not key.strip():
+        raise UserError(f"--set {override}: expected KEY=VALUE, e.g. tasks.stance.model.C=2")
+    node = raw
+    *parents, leaf = key.strip().split(".")
+    for part in parents:
+        child = node.get(part) if isinstance(node, dict) else None
+        if child is None:
+            child = node[part] = {}
+        if not isinstance(child, dict):
+            raise UserError(f"--set {override}: '{part}' is a value, not a section")
+        node = child
+    node[leaf] = yaml.safe_load(value) if value.strip() else ""
+
+
+def validate_config(raw: dict, source: str = "config") -> Config:
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise UserError(f"{source}: {_describe(exc.errors()[0])}") from None
+    from classifier.models import check_model_config
+
+    for task, task_config in config.tasks.items():
+        check_model_config(task_config.model, key=f"tasks.{task}.model", source=source)
+    return config
+
+
+def _describe(error: dict) -> str:
+    location = [str(part) for part in error["loc"]]
+    key = ".".join(location)
+    if error["type"] == "extra_forbidden":
+        valid = _valid_keys(location[:-1])
+        return f"unknown key '{key}'{did_you_mean(location[-1], valid)}"
+    if error["type"] == "missing":
+        return f"missing key '{key}'"
+    value = error.get("input")
+    return f"key '{key}': {error['msg']} (got {value!r})"
+
+
+def _valid_keys(parent: list[str]) -> list[str]:
+    """The field names allowed under ``parent`` (a dotted path split into parts)."""
+    model: type[BaseModel] = Config
+    if parent[:1] == ["tasks"]:
+        if len(parent) < 2:
+            return []
+        model, parent = TaskConfig, parent[2:]
+    for part in parent:
+        annotation = model.model_fields[part].annotation
+        options = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
+        model = next(o for o in options if issubclass(o, BaseModel))
+    return list(model.model_fields)

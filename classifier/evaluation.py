@@ -1,0 +1,127 @@
+"""Scores and reports: per-class precision/recall/F1, macro-F1, accuracy, confusion matrix,
+and FNC-1's weighted score for stance tasks with FNC-1's labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+FNC_LABELS = ("agree", "disagree", "discuss", "unrelated")
+_FNC_UNRELATED = "unrelated"
+
+
+def score(y_true, y_pred, labels) -> dict:
+    """All scores of one task on one split, as a JSON-ready dict."""
+    labels = list(labels)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0
+    )
+    result = {
+        "n": len(y_true),
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "macro_f1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
+        "per_class": {
+            label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+        },
+        "labels": labels,
+        "confusion_matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+    }
+    if set(FNC_LABELS) <= set(labels):
+        result["fnc_score"] = fnc_score(y_true, y_pred)
+    return result
+
+
+def fnc_score(y_true, y_pred) -> float:
+    """FNC-1's weighted score as a percentage of the best possible score.
+
+    +0.25 for each correct related/unrelated decision, +0.75 more for the right label among
+    agree/disagree/discuss on a related pair.
+    """
+    achieved = best = 0.0
+    for gold, predicted in zip(y_true, y_pred):
+        gold_related, predicted_related = gold != _FNC_UNRELATED, predicted != _FNC_UNRELATED
+        best += 1.0 if gold_related else 0.25
+        if gold_related == predicted_related:
+            achieved += 0.25
+        if gold_related and gold == predicted:
+            achieved += 0.75
+    return 100.0 * achieved / best if best else 0.0
+
+
+def markdown_report(title: str, scores: dict[str, dict[str, dict]]) -> str:
+    """A Markdown report of ``{task: {split: scores}}``."""
+    lines = [f"# {title}", ""]
+    for task, by_split in scores.items():
+        lines += [f"## {task}", "", "| split | n | macro-F1 | accuracy | FNC score |", "|---|---|---|---|---|"]
+        for split, result in by_split.items():
+            fnc = f"{result['fnc_score']:.2f}" if "fnc_score" in result else "-"
+            lines.append(f"| {split} | {result['n']} | {result['macro_f1']:.3f} | {result['accuracy']:.3f} | {fnc} |")
+        for split, result in by_split.items():
+            lines += ["", f"### {task} on {split}: per class", "", "| label | precision | recall | F1 | support |",
+                      "|---|---|---|---|---|"]
+            for label, c in result["per_class"].items():
+                lines.append(f"| {label} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
+            lines += ["", "Confusion matrix (rows: true, columns: predicted)", "",
+                      "| true \\ predicted | " + " | ".join(result["labels"]) + " |",
+                      "|---" * (len(result["labels"]) + 1) + "|"]
+            for label, row in zip(result["labels"], result["confusion_matrix"]):
+                lines.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def plot_confusion_matrix(result: dict, title: str, path: Path) -> None:
+    """Save the confusion matrix of one score dict as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+    import numpy as np
+
+    labels = result["labels"]
+    size = 2.5 + 0.7 * len(labels)
+    figure, axes = plt.subplots(figsize=(size, size))
+    ConfusionMatrixDisplay(np.asarray(result["confusion_matrix"]), display_labels=labels).plot(
+        ax=axes, cmap="Blues", colorbar=False, values_format="d"
+    )
+    axes.set_title(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def write_reports(folder: Path, title: str, scores: dict[str, dict[str, dict]]) -> list[str]:
+    """Write ``report.json``, ``report.md`` and one confusion-matrix PNG per task and split.
+
+    Returns the names of the files written.
+    """
+    import json
+
+    written = ["report.json", "report.md"]
+    (folder / "report.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+    (folder / "report.md").write_text(markdown_report(title, scores), encoding="utf-8")
+    for task, by_split in scores.items():
+        for split, result in by_split.items():
+            name = f"confusion_{task}_{split}.png"
+            plot_confusion_matrix(result, f"{task} ({split})", folder / name)
+            written.append(name)
+    return written
+
+
+def evaluate_pipelines(pipelines: dict, dataset_dict, splits=("test",)) -> dict[str, dict[str, dict]]:
+    """Score fitted pipelines on the named splits of a ``DatasetDict``: ``{task: {split: scores}}``."""
+    from classifier.features import as_inputs
+
+    scores: dict[str, dict[str, dict]] = {}
+    for task, pipeline in pipelines.items():
+        labels = [str(c) for c in pipeline.classes_]
+        for split in splits:
+            part = dataset_dict[split]
+            if len(part) == 0:
+                continue
+            predicted = pipeline.predict(as_inputs(part["text"], part["target"]))
+            scores.setdefault(task, {})[split] = score(part[task], [str(p) for p in predicted], labels)
+    return scores

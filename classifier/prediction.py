@@ -1,0 +1,118 @@
+"""A trained model: one fitted pipeline per task, applied to sentences or whole articles."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from classifier.features import as_inputs
+from classifier.sentences import split_sentences
+
+CHECK_WORTHY = "CFS"
+UNRELATED = "unrelated"
+
+
+@dataclass
+class ArticlePrediction:
+    """Labels and probabilities for each sentence of one article, and an article-level summary."""
+
+    target: str
+    sentences: list[dict]
+    summary: dict = field(default_factory=dict)
+
+
+class ClassifierModel:
+    """Fitted pipelines by task name, with the metadata they were saved with.
+
+    Parameters
+    ----------
+    pipelines : dict
+        ``{task: fitted Pipeline}``; each takes the two-column (text, target) input.
+    metadata : dict
+        What :func:`classifier.persistence.save_model` records (config, labels, scores, versions).
+    """
+
+    def __init__(self, pipelines: dict, metadata: dict):
+        self.pipelines = pipelines
+        self.metadata = metadata
+
+    @property
+    def tasks(self) -> list[str]:
+        return list(self.pipelines)
+
+    def labels(self, task: str) -> list[str]:
+        return [str(label) for label in self.pipelines[task].classes_]
+
+    def predict(self, texts, targets=None) -> dict[str, tuple[list[str], np.ndarray]]:
+        """Predict every task for parallel lists of sentences and targets.
+
+        Returns ``{task: (labels, probabilities of those labels)}``.
+        """
+        X = as_inputs(texts, targets)
+        results = {}
+        for task, pipeline in self.pipelines.items():
+            if len(X) == 0:
+                results[task] = ([], np.zeros(0))
+                continue
+            probabilities = pipeline.predict_proba(X)
+            best = probabilities.argmax(axis=1)
+            results[task] = ([str(label) for label in pipeline.classes_[best]], probabilities.max(axis=1))
+        return results
+
+    def predict_article(self, text: str, target: str | None = None) -> ArticlePrediction:
+        """Split an article into sentences and label each one.
+
+        Parameters
+        ----------
+        text : str
+            The article, title on its first line.
+        target : str, optional
+            What stance is toward; by default the article's title (its first sentence).
+        """
+        return self.predict_articles([text], target=target)[0]
+
+    def predict_articles(self, texts: list[str], target: str | None = None) -> list[ArticlePrediction]:
+        """Like :meth:`predict_article` for several articles, predicted in one batch."""
+        split = [split_sentences(text) for text in texts]
+        targets = [target if target is not None else (s[0].text if s else "") for s in split]
+        flat_texts = [s.text for sentences in split for s in sentences]
+        flat_targets = [t for sentences, t in zip(split, targets) for _ in sentences]
+        predicted = self.predict(flat_texts, flat_targets)
+        articles, offset = [], 0
+        for sentences, article_target in zip(split, targets):
+            rows = []
+            for index, sentence in enumerate(sentences):
+                row = {"sentence": index, "start": sentence.start, "end": sentence.end, "text": sentence.text}
+                for task, (labels, probabilities) in predicted.items():
+                    row[task] = labels[offset + index]
+                    row[f"{task}_probability"] = round(float(probabilities[offset + index]), 4)
+                rows.append(row)
+            offset += len(sentences)
+            articles.append(ArticlePrediction(article_target, rows, self._summarise(rows, target is None)))
+        return articles
+
+    def _summarise(self, rows: list[dict], target_is_title: bool) -> dict:
+        summary: dict = {"sentences": len(rows)}
+        for task in self.tasks:
+            counts = Counter(row[task] for row in rows)
+            summary[task] = {label: counts.get(label, 0) for label in self.labels(task)}
+            if CHECK_WORTHY in summary[task]:
+                summary["check_worthy"] = summary[task][CHECK_WORTHY]
+            if self.metadata["tasks"][task]["input"] == "pair":
+                body = rows[1:] if target_is_title else rows
+                summary[f"overall_{task}"] = _overall(body, task, self.labels(task))
+        return summary
+
+
+def _overall(rows: list[dict], task: str, labels: list[str]) -> str | None:
+    """The article's stance: the related label with the most probability mass over the sentences
+    that relate to the target; ``unrelated`` when none does."""
+    mass: Counter = Counter()
+    for row in rows:
+        if row[task] != UNRELATED:
+            mass[row[task]] += row[f"{task}_probability"]
+    if mass:
+        return mass.most_common(1)[0][0]
+    return UNRELATED if UNRELATED in labels and rows else None

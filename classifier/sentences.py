@@ -1,0 +1,103 @@
+"""News-aware sentence splitting that never loses or changes a character.
+
+A title line, URL-like lines and boilerplate lines ("Read more:", "Share this article") stand
+alone; paragraphs (runs of non-blank lines) are split with pysbd, which knows abbreviations such
+as "U.S." and "Dr.". Each sentence is a slice ``text[start:end]`` of the original article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_URL_LINE = re.compile(r"^\S*(?:https?://|www\.|\.(?:com|org|net|gov|edu|co|io|tv|ru|uk|de|fr)(?:/|\b))\S*$", re.I)
+_BOILERPLATE_LINE = re.compile(
+    r"^(?:read more|related|see also|share this|follow us|subscribe|advertisement|click here|sign up|"
+    r"photo|image|video|watch)\b.{0,80}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article: its text and where it stands in the article."""
+
+    text: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(article: str) -> list[Sentence]:
+    """Split an article into sentences: the first line is its title; lines are never joined across
+    a blank line; every non-whitespace character ends up in exactly one sentence, in order."""
+    sentences: list[Sentence] = []
+    paragraph: list[tuple[int, int]] = []
+    first_line = True
+    for start, end in _lines(article):
+        line = article[start:end]
+        if not line.strip():
+            sentences += _split_paragraph(article, paragraph)
+            paragraph = []
+            continue
+        if first_line or _stands_alone(line):
+            sentences += _split_paragraph(article, paragraph)
+            paragraph = []
+            sentences.append(_trimmed(article, start, end))
+        else:
+            paragraph.append((start, end))
+        first_line = False
+    sentences += _split_paragraph(article, paragraph)
+    return sentences
+
+
+def _lines(text: str):
+    position = 0
+    for line in text.splitlines(keepends=True):
+        content = line.rstrip("\r\n")
+        yield position, position + len(content)
+        position += len(line)
+
+
+def _stands_alone(line: str) -> bool:
+    stripped = line.strip()
+    return bool(_URL_LINE.match(stripped) or _BOILERPLATE_LINE.match(stripped))
+
+
+def _trimmed(article: str, start: int, end: int) -> Sentence:
+    chunk = article[start:end]
+    start += len(chunk) - len(chunk.lstrip())
+    end -= len(chunk) - len(chunk.rstrip())
+    return Sentence(article[start:end], start, end)
+
+
+def _split_paragraph(article: str, lines: list[tuple[int, int]]) -> list[Sentence]:
+    """Split the lines of one paragraph (joined, as hard-wrapped text is) into sentences."""
+    if not lines:
+        return []
+    start, end = lines[0][0], lines[-1][1]
+    # Same length as the slice, so positions found in it are positions in the article.
+    flat = re.sub(r"\s", " ", article[start:end])
+    pieces = _segmenter().segment(flat)
+    bounds, cursor = [], 0
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        found = flat.find(piece, cursor)
+        if found < 0:
+            break
+        bounds.append(found)
+        cursor = found + len(piece)
+    if not bounds or flat[: bounds[0]].strip():
+        bounds.insert(0, 0)
+    bounds.append(len(flat))
+    sentences = [_trimmed(article, start + a, start + b) for a, b in zip(bounds, bounds[1:])]
+    return [s for s in sentences if s.text]
