@@ -449,12 +449,12 @@ def check_splits(table: Table, rows: dict[str, list[int]], tasks) -> None:
 
 
 def to_dataset_dict(table: Table, rows: dict[str, list[int]]):
-    """The split rows as a ``datasets.DatasetDict`` with ``train``, ``dev`` and ``test``."""
+    """The rows of each split (``{split: row indices}``) as a ``datasets.DatasetDict``."""
     import datasets
 
     names = [c for c in table.columns if c != "split"]
     parts = {}
-    for split in SPLITS:
+    for split in rows:
         picked = {name: [table.columns[name][i] for i in rows[split]] for name in names}
         features = datasets.Features({name: datasets.Value("string") for name in names})
         parts[split] = datasets.Dataset.from_dict(picked, features=features)

@@ -125,3 +125,50 @@ def evaluate_pipelines(pipelines: dict, dataset_dict, splits=("test",)) -> dict[
             predicted = pipeline.predict(as_inputs(part["text"], part["target"]))
             scores.setdefault(task, {})[split] = score(part[task], [str(p) for p in predicted], labels)
     return scores
+
+
+def evaluate_model(model_folder, source, split: str | None = None, overrides: list[str] | None = None,
+                   allow_version_mismatch: bool = False) -> dict[str, dict[str, dict]]:
+    """Score a saved model on labelled data: ``{task: {split: scores}}``.
+
+    Parameters
+    ----------
+    model_folder : str or Path
+        A model bundle.
+    source : str or Path
+        A YAML config (its data is loaded and split as for training; default split ``test``) or a
+        data file read with the model's own column settings (default: all rows).
+    split : str, optional
+        ``train``, ``dev``, ``test`` or ``all``.
+    """
+    from classifier.config import Config, load_config
+    from classifier.data import SPLITS, read_rows, split_by_article, to_dataset_dict
+    from classifier.errors import UserError
+    from classifier.persistence import load_model
+
+    model = load_model(model_folder, allow_version_mismatch)
+    if split not in (None, "all", *SPLITS):
+        raise UserError(f"--split {split}: use train, dev, test or all")
+    labels = {task: model.labels(task) for task in model.tasks}
+    if Path(source).suffix.lower() in (".yaml", ".yml"):
+        config = load_config(source, overrides)
+        missing = [task for task in model.tasks if task not in config.tasks]
+        if missing:
+            raise UserError(f"{source}: has no task '{missing[0]}', which the model predicts")
+        table = read_rows(config.data, {t: config.tasks[t] for t in model.tasks}, labels)
+        rows = split_by_article(table, config.data.split, config.seed, stratify=model.tasks[0])
+        split = split or "test"
+    else:
+        config = Config.model_validate(model.metadata["config"])
+        data = config.data.model_copy(update={"path": str(source), "file": None, "format": "auto", "join": None})
+        if overrides:
+            raise UserError(f"--set {overrides[0]}: overrides apply to a config; give a YAML config, not a data file")
+        table = read_rows(data, {t: config.tasks[t] for t in model.tasks}, labels)
+        given = table.columns["split"]
+        rows = {name: [i for i, s in enumerate(given) if s == name] for name in SPLITS}
+        split = split or "all"
+    if split == "all":
+        rows = {"all": list(range(len(table)))}
+    if not rows[split]:
+        raise UserError(f"{source}: no rows in split '{split}'")
+    return evaluate_pipelines(model.pipelines, to_dataset_dict(table, {split: rows[split]}), splits=(split,))

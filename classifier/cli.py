@@ -1,0 +1,255 @@
+"""The ``classifier`` command line: thin commands over the library, one line per user error.
+
+Exit codes: 0 success, 1 user error (bad file, config, model), 2 usage error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from classifier.errors import UserError
+
+app = typer.Typer(
+    help="Train, evaluate and apply claim-type and stance classifiers for news-article sentences.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+data_app = typer.Typer(help="Check data files against a config.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+OverridesOption = typer.Option(None, "--set", metavar="KEY=VALUE",
+                               help="Override a config value, e.g. --set tasks.stance.model.C=2 (repeatable).")
+AllowMismatchOption = typer.Option(False, "--allow-version-mismatch",
+                                   help="Load a model made by a newer classifier or another scikit-learn minor version.")
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class PredictFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _command(function):
+    """Turn user errors into one line on stderr (exit 1) and Ctrl-C into exit 130."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        _configure_logging()
+        try:
+            return function(*args, **kwargs)
+        except UserError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted: stopped before finishing; nothing was written", err=True)
+            raise typer.Exit(130) from None
+
+    return run
+
+
+def _configure_logging() -> None:
+    logger = logging.getLogger("classifier")
+    logger.handlers.clear()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def _progress():
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty())
+
+
+def _emit(chunks, output: Optional[Path]) -> None:
+    """Print text (a string or chunks of it) or write it atomically to ``output``."""
+    if isinstance(chunks, str):
+        chunks = [chunks if chunks.endswith("\n") else chunks + "\n"]
+    if output is None:
+        for chunk in chunks:
+            typer.echo(chunk, nl=False)
+        return
+    from classifier.io import write_text_atomic
+
+    write_text_atomic(output, chunks)
+    typer.echo(f"wrote {output}", err=True)
+
+
+def _scores_text(scores: dict) -> str:
+    lines = [f"{'task':<12} {'split':<6} {'n':>6} {'macro-F1':>9} {'accuracy':>9} {'FNC':>7}"]
+    for task, by_split in scores.items():
+        for split, result in by_split.items():
+            fnc = f"{result['fnc_score']:.2f}" if "fnc_score" in result else "-"
+            lines.append(f"{task:<12} {split:<6} {result['n']:>6} {result['macro_f1']:>9.3f} "
+                         f"{result['accuracy']:>9.3f} {fnc:>7}")
+    return "\n".join(lines)
+
+
+def _report(scores: dict, report_format: ReportFormat, title: str) -> str:
+    if report_format is ReportFormat.json:
+        return json.dumps(scores, indent=2)
+    if report_format is ReportFormat.markdown:
+        from classifier.evaluation import markdown_report
+
+        return markdown_report(title, scores)
+    return _scores_text(scores)
+
+
+@app.command()
+@_command
+def train(
+    config: Path = typer.Argument(..., help="YAML config, e.g. configs/default.yaml."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Model folder [default: <output_dir>/<name>]."),
+    overrides: Optional[List[str]] = OverridesOption,
+    report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="How to print the scores."),
+):
+    """Train one pipeline per task of CONFIG, score it on dev and test, and save the model.
+
+    Example:  classifier train configs/default.yaml --set tasks.stance.model.C=2
+    """
+    from classifier.config import load_config
+    from classifier.training import train as train_model
+
+    settings = load_config(config, overrides)
+    with _progress() as progress:
+        bar = progress.add_task("starting", total=None)
+        result = train_model(settings, output, on_step=lambda step: progress.update(bar, description=step))
+    typer.echo(_report(result.scores, report_format, f"Model {settings.name}"))
+    typer.echo(f"saved {result.folder} (trained in {result.seconds:.1f} s)", err=True)
+
+
+@app.command()
+@_command
+def evaluate(
+    model: Path = typer.Argument(..., help="Model folder written by 'classifier train'."),
+    data: Path = typer.Argument(..., help="A labelled data file (CSV, JSONL, Parquet, saved dataset) or a YAML config."),
+    split: Optional[str] = typer.Option(None, help="Which split to score [default: test for a config, all rows for a file]."),
+    report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text, json or markdown."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    overrides: Optional[List[str]] = OverridesOption,
+    allow_version_mismatch: bool = AllowMismatchOption,
+):
+    """Score a saved model on held-out data: per-class scores, macro-F1, accuracy, FNC score.
+
+    Example:  classifier evaluate models/default data/sample_corpus.csv --split test --format json
+    """
+    from classifier.evaluation import evaluate_model
+
+    scores = evaluate_model(model, data, split=split, overrides=overrides,
+                            allow_version_mismatch=allow_version_mismatch)
+    _emit(_report(scores, report_format, f"Evaluation of {model} on {data}"), output)
+
+
+@app.command()
+@_command
+def predict(
+    model: Path = typer.Argument(..., help="Model folder written by 'classifier train'."),
+    articles: Optional[List[Path]] = typer.Argument(None, help=".txt files or folders of them; '-' or none reads stdin."),
+    target: Optional[str] = typer.Option(None, "--target", "-t", help="Claim to take stance toward [default: each article's title]."),
+    output_format: PredictFormat = typer.Option(PredictFormat.table, "--format", "-f", help="table, jsonl or csv."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the predictions to this file."),
+    allow_version_mismatch: bool = AllowMismatchOption,
+):
+    """Label every sentence of new articles with claim type and stance, with probabilities.
+
+    Example:  classifier predict models/default article.txt --format jsonl
+    """
+    from classifier.io import read_articles
+    from classifier.output import render_predictions
+    from classifier.persistence import load_model
+
+    loaded = load_model(model, allow_version_mismatch)
+    documents = read_articles(articles or [], sys.stdin)
+    predictions = ((name, loaded.predict_article(text, target=target)) for name, text in documents)
+    _emit(render_predictions(predictions, output_format.value, loaded.tasks), output)
+
+
+@app.command()
+@_command
+def info(
+    model: Path = typer.Argument(..., help="Model folder."),
+    output_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text or json."),
+):
+    """Show what a model is: its tasks, labels, scores, data fingerprint and library versions.
+
+    Example:  classifier info models/default --format json
+    """
+    from classifier.persistence import read_metadata
+
+    metadata = read_metadata(model)
+    if output_format is ReportFormat.json:
+        typer.echo(json.dumps(metadata, indent=2))
+        return
+    versions = ", ".join(f"{k} {v}" for k, v in metadata.get("versions", {}).items())
+    typer.echo(f"model      {metadata.get('name')} ({model})\ncreated    {metadata.get('created')}\n"
+               f"versions   {versions}\ndata       sha256 {metadata.get('data_fingerprint')}\n"
+               f"format     {metadata.get('model_format')}")
+    for task, task_info in metadata["tasks"].items():
+        typer.echo(f"task       {task} ({task_info['input']}): {', '.join(task_info['labels'])}")
+    typer.echo(_scores_text({task: t.get("scores", {}) for task, t in metadata["tasks"].items()}))
+
+
+@app.command()
+@_command
+def export(
+    model: Path = typer.Argument(..., help="Model folder to export."),
+    output: Path = typer.Argument(..., help="Folder for the exported copy."),
+    model_format: str = typer.Option("skops", "--format", "-f", help="skops (safe to share) or joblib."),
+):
+    """Copy a model with its pipelines in another format; skops files are type-checked on load.
+
+    Example:  classifier export models/default models/default-skops --format skops
+    """
+    from classifier.persistence import export_model
+
+    if model_format not in ("skops", "joblib"):
+        raise UserError(f"--format {model_format}: use skops or joblib")
+    typer.echo(f"wrote {export_model(model, output, model_format)}", err=True)
+
+
+@data_app.command("validate")
+@_command
+def validate(
+    config: Path = typer.Argument(..., help="YAML config whose data section to check."),
+    overrides: Optional[List[str]] = OverridesOption,
+):
+    """Load, check and split a config's data without training; print counts per split and label.
+
+    Example:  classifier data validate configs/default.yaml --set data.path=my_articles.csv
+    """
+    from classifier.config import load_config
+    from classifier.data import label_counts, load_corpus
+
+    settings = load_config(config, overrides)
+    corpus, data_fingerprint = load_corpus(settings)
+    for split in corpus:
+        articles = len(set(corpus[split]["article_id"]))
+        typer.echo(f"{split:<6} {len(corpus[split]):>7} sentences  {articles:>5} articles")
+    for task, by_split in label_counts(corpus, settings.tasks).items():
+        for split, counts in by_split.items():
+            typer.echo(f"{task:<12} {split:<6} " + "  ".join(f"{label}={n}" for label, n in counts.items()))
+    typer.echo(f"ok: {settings.data.path} (sha256 {data_fingerprint[:12]})")
+
+
+def main() -> None:
+    app()

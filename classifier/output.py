@@ -1,0 +1,65 @@
+"""Predictions as text: a readable table, JSON lines or CSV, produced article by article."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from classifier.prediction import ArticlePrediction
+
+_TEXT_WIDTH = 90
+
+
+def render_predictions(predictions: Iterable[tuple[str, ArticlePrediction]], output_format: str,
+                       tasks: list[str]) -> Iterator[str]:
+    """Yield the output chunk by chunk, one article at a time (so large inputs stream)."""
+    render = {"table": _table, "jsonl": _jsonl, "csv": _csv}[output_format]
+    for number, (name, prediction) in enumerate(predictions):
+        yield render(name, prediction, tasks, first=number == 0)
+
+
+def _table(name: str, prediction: ArticlePrediction, tasks: list[str], first: bool) -> str:
+    header = "  ".join(f"{task:<22}" for task in tasks)
+    lines = [] if first else [""]
+    lines += [f"== {name}", f"   target: {prediction.target}", f"{'#':>4}  {header}  sentence"]
+    for row in prediction.sentences:
+        labels = "  ".join(f"{row[task] + ' (' + format(row[task + '_probability'], '.2f') + ')':<22}" for task in tasks)
+        text = row["text"] if len(row["text"]) <= _TEXT_WIDTH else row["text"][: _TEXT_WIDTH - 1] + "…"
+        lines.append(f"{row['sentence']:>4}  {labels}  {text}")
+    lines.append("summary: " + _summary_text(prediction.summary, tasks))
+    return "\n".join(lines) + "\n"
+
+
+def _summary_text(summary: dict, tasks: list[str]) -> str:
+    parts = [f"{summary['sentences']} sentences"]
+    if "check_worthy" in summary:
+        parts.append(f"{summary['check_worthy']} check-worthy claims")
+    for task in tasks:
+        counts = ", ".join(f"{label} {n}" for label, n in summary[task].items())
+        parts.append(f"{task}: {counts}")
+        if f"overall_{task}" in summary:
+            parts.append(f"overall {task}: {summary[f'overall_{task}']}")
+    return "; ".join(parts)
+
+
+def _jsonl(name: str, prediction: ArticlePrediction, tasks: list[str], first: bool) -> str:
+    lines = [json.dumps({"type": "sentence", "article": name, **row}, ensure_ascii=False)
+             for row in prediction.sentences]
+    lines.append(json.dumps({"type": "summary", "article": name, "target": prediction.target, **prediction.summary},
+                            ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+def _csv(name: str, prediction: ArticlePrediction, tasks: list[str], first: bool) -> str:
+    columns = ["article", "sentence", "start", "end", "text"]
+    for task in tasks:
+        columns += [task, f"{task}_probability"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    if first:
+        writer.writeheader()
+    for row in prediction.sentences:
+        writer.writerow({"article": name, **row})
+    return buffer.getvalue()
