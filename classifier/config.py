@@ -34,7 +34,7 @@ class JoinConfig(_Section):
     """A second file whose columns are added to each row by a shared key (e.g. FNC-1 bodies)."""
 
     path: str
-    on: str
+    key: str
     columns: list[str] | None = None
 
 

@@ -260,7 +260,9 @@ def read_rows(data: DataConfig, tasks: dict[str, TaskConfig], labels: dict[str, 
     table = Table(source=path, where=_row_names(fmt, count, raw.get(split_column) if fmt == "disk" else None))
 
     def column(key: str, name: str | None, required: bool = True) -> list | None:
-        if name is not None and name in present:
+        if name is None:
+            return None
+        if name in present:
             return [None if value is None else str(value) for value in raw[name]]
         if required or key in data.columns.model_fields_set:
             found = ", ".join(sorted(present))
@@ -297,22 +299,22 @@ def _join(dataset, data: DataConfig, base: Path):
     suffix_format = _FORMATS_BY_SUFFIX.get(other_path.suffix.lower(), "csv")
     other = read_file(str(other_path), suffix_format)
     for name, columns in ((data.path, dataset.column_names), (str(other_path), other.column_names)):
-        if join.on not in columns:
-            raise UserError(f"{name}: missing join column '{join.on}' (data.join.on){did_you_mean(join.on, columns)}")
-    wanted = join.columns or [c for c in other.column_names if c != join.on and c not in dataset.column_names]
+        if join.key not in columns:
+            raise UserError(f"{name}: missing join column '{join.key}' (data.join.key){did_you_mean(join.key, columns)}")
+    wanted = join.columns or [c for c in other.column_names if c != join.key and c not in dataset.column_names]
     for name in wanted:
         if name not in other.column_names:
             raise UserError(f"{other_path}: missing column '{name}' listed in data.join.columns"
                             f"{did_you_mean(name, other.column_names)}")
-    keys = [str(k) for k in other[join.on]]
+    keys = [str(k) for k in other[join.key]]
     duplicates = [k for k, n in Counter(keys).items() if n > 1]
     if duplicates:
-        raise UserError(f"{other_path}: join key '{duplicates[0]}' appears more than once in column '{join.on}'")
+        raise UserError(f"{other_path}: join key '{duplicates[0]}' appears more than once in column '{join.key}'")
     index = {key: i for i, key in enumerate(keys)}
     positions = []
-    for i, key in enumerate(str(k) for k in dataset[join.on]):
+    for i, key in enumerate(str(k) for k in dataset[join.key]):
         if key not in index:
-            raise UserError(f"{data.path}: row {i + 1}: '{join.on}' = '{key}' has no match in {other_path}")
+            raise UserError(f"{data.path}: row {i + 1}: '{join.key}' = '{key}' has no match in {other_path}")
         positions.append(index[key])
     for name in wanted:
         values = other[name]

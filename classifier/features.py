@@ -117,14 +117,18 @@ class PairFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         texts, targets = self._sides(X)
-        text_vectors = self.vectorizer_.transform(texts)
-        target_vectors = self.vectorizer_.transform(targets)
+        text_vectors, target_vectors = self._vectorize(texts), self._vectorize(targets)
         cosine = np.asarray(text_vectors.multiply(target_vectors).sum(axis=1)).ravel()
         overlap = np.array([_overlap(target, text) for text, target in zip(texts, targets)])
         refutation = np.log1p([len(REFUTATION_CUES.findall(t)) for t in texts])
         negation = np.log1p([len(NEGATION_CUES.findall(t)) for t in texts])
         dense = np.column_stack([cosine, overlap, refutation, negation, cosine * refutation, cosine * negation])
         return sp.hstack([target_vectors, text_vectors, sp.csr_matrix(dense)], format="csr")
+
+    def _vectorize(self, texts: list[str]):
+        """TF-IDF rows, computing each distinct text once (FNC-1 pairs share bodies and headlines)."""
+        unique, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+        return self.vectorizer_.transform(unique)[inverse.ravel()]
 
     @staticmethod
     def _sides(X) -> tuple[list[str], list[str]]:
