@@ -7,6 +7,7 @@ column :data:`TARGET` what its stance is toward (the headline or a user's claim)
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -15,7 +16,8 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
-from classifier.config import FeatureConfig
+if TYPE_CHECKING:
+    from classifier.config import FeatureConfig
 
 TEXT, TARGET = 0, 1
 

@@ -77,6 +77,7 @@ def save_model(folder: Path, pipelines: dict, metadata: dict, write_extra: Calla
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
     try:
+        _make_readable(staging)
         files = {}
         for task, pipeline in pipelines.items():
             path = staging / f"{task}.{model_format}"
@@ -91,6 +92,13 @@ def save_model(folder: Path, pipelines: dict, metadata: dict, write_extra: Calla
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return folder
+
+
+def _make_readable(folder: Path) -> None:
+    """Give the staging folder the permissions of a normal new folder (mkdtemp makes it private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(folder, 0o777 & ~umask)
 
 
 def _dump(pipeline, path: Path, model_format: str) -> None:

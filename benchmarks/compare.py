@@ -1,0 +1,254 @@
+"""Side-by-side benchmark: the package against two peers on ClaimBuster, FNC-1 and Emergent.
+
+For each data set, on the same split (loaded by the package's own loader from its config):
+
+- ``classifier``: the pipeline from ``configs/<name>.yaml``;
+- ``tfidf+logreg``: a plain scikit-learn script, TF-IDF + logistic regression, with the target
+  concatenated to the text for pairwise sets;
+- ``fasttext``: fastText supervised (``pip install fasttext-wheel``), same inputs as the script.
+
+Each system runs in its own process so its peak memory (max RSS) is its own. The script also times
+``classifier predict`` on one article from cold start against a bare
+``python -c "import sklearn.linear_model, joblib"``. Results go to ``benchmarks/results/`` as JSON
+and Markdown, with the machine they ran on.
+
+Usage::
+
+    python benchmarks/compare.py                      # all data sets, full size
+    python benchmarks/compare.py --datasets emergent --limit 300   # a quick smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATASETS = {
+    "claimbuster": {"config": "configs/claimbuster.yaml", "task": "claim_type", "extra": None},
+    "fnc1": {"config": "configs/fnc1.yaml", "task": "stance", "extra": "fnc_score"},
+    "emergent": {"config": "configs/emergent.yaml", "task": "stance", "extra": "accuracy"},
+}
+SYSTEMS = ("classifier", "tfidf+logreg", "fasttext")
+
+
+# ----------------------------------------------------------------------------- one system, in a child process
+
+
+def _load_split(dataset: str, data_root: Path | None, limit: int | None):
+    from classifier.config import load_config
+    from classifier.data import load_corpus
+
+    spec = DATASETS[dataset]
+    overrides = []
+    if data_root is not None:
+        current = load_config(REPO / spec["config"]).data.path
+        overrides.append(f"data.path={data_root / Path(current).name}")
+    config = load_config(REPO / spec["config"], overrides)
+    corpus, _ = load_corpus(config)
+    train, test = corpus["train"], corpus["test"]
+    if limit:
+        train = train.shuffle(seed=0).select(range(min(limit, len(train))))
+        test = test.shuffle(seed=0).select(range(min(limit, len(test))))
+    return config, spec["task"], train, test
+
+
+def _joined(split, pairwise: bool) -> list[str]:
+    if not pairwise:
+        return list(split["text"])
+    return [f"{target} ||| {text}" for target, text in zip(split["target"], split["text"])]
+
+
+def _run_classifier(config, task, train, test):
+    from classifier.features import as_inputs
+    from classifier.training import fit_task
+
+    started = time.perf_counter()
+    pipeline = fit_task(config, task, train)
+    seconds = time.perf_counter() - started
+    X = as_inputs(test["text"], test["target"])
+    started = time.perf_counter()
+    predicted = [str(p) for p in pipeline.predict(X)]
+    return predicted, seconds, time.perf_counter() - started
+
+
+def _run_tfidf_logreg(config, task, train, test):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    pairwise = config.tasks[task].input == "pair"
+    pipeline = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
+    started = time.perf_counter()
+    pipeline.fit(_joined(train, pairwise), train[task])
+    seconds = time.perf_counter() - started
+    texts = _joined(test, pairwise)
+    started = time.perf_counter()
+    predicted = [str(p) for p in pipeline.predict(texts)]
+    return predicted, seconds, time.perf_counter() - started
+
+
+def _run_fasttext(config, task, train, test):
+    import fasttext
+
+    pairwise = config.tasks[task].input == "pair"
+
+    def line(text: str) -> str:
+        return " ".join(text.split())
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
+        for text, label in zip(_joined(train, pairwise), train[task]):
+            handle.write(f"__label__{label} {line(text)}\n")
+    started = time.perf_counter()
+    model = fasttext.train_supervised(handle.name, epoch=25, wordNgrams=2, lr=0.5, seed=0, thread=2, verbose=0)
+    seconds = time.perf_counter() - started
+    os.unlink(handle.name)
+    texts = [line(t) for t in _joined(test, pairwise)]
+    started = time.perf_counter()
+    # model.f.predict avoids fasttext-wheel's NumPy-2-incompatible wrapper around the same call.
+    predicted = [model.f.predict(text, 1, 0.0, "strict")[0][1].replace("__label__", "") for text in texts]
+    return predicted, seconds, time.perf_counter() - started
+
+
+RUNNERS = {"classifier": _run_classifier, "tfidf+logreg": _run_tfidf_logreg, "fasttext": _run_fasttext}
+
+
+def run_one(system: str, dataset: str, data_root: Path | None, limit: int | None) -> dict:
+    from classifier.evaluation import score
+
+    config, task, train, test = _load_split(dataset, data_root, limit)
+    predicted, train_seconds, predict_seconds = RUNNERS[system](config, task, train, test)
+    labels = config.tasks[task].labels or sorted(set(train[task]))
+    scores = score(test[task], predicted, labels)
+    return {
+        "system": system, "dataset": dataset, "train_rows": len(train), "test_rows": len(test),
+        "macro_f1": scores["macro_f1"], "accuracy": scores["accuracy"], "fnc_score": scores.get("fnc_score"),
+        "train_seconds": train_seconds, "sentences_per_second": len(test) / max(predict_seconds, 1e-9),
+    }
+
+
+# ----------------------------------------------------------------------------- orchestration
+
+
+def cold_start(runs: int) -> dict:
+    """Median wall time of ``classifier predict`` on one article vs a bare scikit-learn import."""
+    model = REPO / "models" / "benchmark-default"
+    if not (model / "metadata.json").exists():
+        subprocess.run([sys.executable, "-m", "classifier", "train", str(REPO / "configs/default.yaml"),
+                        "--output", str(model)], check=True, capture_output=True, cwd=REPO)
+    article = REPO / "data" / "example_article.txt"
+    script = Path(sys.executable).parent / "classifier"
+    classifier_command = [str(script), "predict", str(model), str(article)]
+    bare_command = [sys.executable, "-c", "import sklearn.linear_model, joblib"]
+
+    def median_seconds(command: list[str]) -> float:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, cwd=REPO)
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    median_seconds(bare_command)  # warm the file cache for both
+    bare, predict = median_seconds(bare_command), median_seconds(classifier_command)
+    return {"predict_seconds": predict, "bare_import_seconds": bare, "ratio": predict / bare, "runs": runs}
+
+
+def machine() -> dict:
+    import psutil
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    return {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1), "cpu": cpu,
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def markdown(results: dict) -> str:
+    lines = [f"Machine: {results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB, "
+             f"{results['machine']['cpu']}, Python {results['machine']['python']}", "",
+             "| data set | system | macro-F1 | FNC score / accuracy | train s | sentences/s | peak MiB |",
+             "|---|---|---|---|---|---|---|"]
+    for row in results["rows"]:
+        if "error" in row:
+            lines.append(f"| {row['dataset']} | {row['system']} | error: {row['error']} | | | | |")
+            continue
+        extra_key = DATASETS[row["dataset"]]["extra"]
+        extra = "-" if extra_key is None else f"{row[extra_key]:.4g}"
+        lines.append(f"| {row['dataset']} | {row['system']} | {row['macro_f1']:.3f} | {extra} | "
+                     f"{row['train_seconds']:.1f} | {row['sentences_per_second']:.0f} | {row['peak_mib']:.0f} |")
+    if "cold_start" in results:
+        cold = results["cold_start"]
+        lines += ["", f"Cold start: `classifier predict` on one article {cold['predict_seconds']:.2f} s, "
+                      f"bare `import sklearn.linear_model, joblib` {cold['bare_import_seconds']:.2f} s, "
+                      f"ratio {cold['ratio']:.2f} (median of {cold['runs']} runs)."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", nargs="+", choices=list(DATASETS), default=list(DATASETS))
+    parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
+    parser.add_argument("--data-root", type=Path, default=None,
+                        help="folder holding claimbuster/, fnc1/, emergent/ [default: the configs' paths]")
+    parser.add_argument("--limit", type=int, default=None, help="use at most this many train and test rows")
+    parser.add_argument("--cold-start-runs", type=int, default=5, help="0 skips the cold-start timing")
+    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results")
+    parser.add_argument("--child", choices=SYSTEMS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.data_root is not None:
+        args.data_root = args.data_root.resolve()
+    os.chdir(REPO)
+    if args.child:
+        print(json.dumps(run_one(args.child, args.datasets[0], args.data_root, args.limit)))
+        return
+    results = {"machine": machine(), "limit": args.limit, "rows": []}
+    for dataset in args.datasets:
+        for system in args.systems:
+            row = _measured_child(system, dataset, args)
+            results["rows"].append(row)
+            print(json.dumps(row), file=sys.stderr)
+    if args.cold_start_runs:
+        results["cold_start"] = cold_start(args.cold_start_runs)
+    args.output.mkdir(parents=True, exist_ok=True)
+    stem = "results" if args.limit is None else f"results-limit{args.limit}"
+    (args.output / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.output / f"{stem}.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+def _measured_child(system: str, dataset: str, args) -> dict:
+    """Run one system in a child process and add its peak resident memory."""
+    command = [sys.executable, __file__, "--child", system, "--datasets", dataset]
+    if args.data_root:
+        command += ["--data-root", str(args.data_root)]
+    if args.limit:
+        command += ["--limit", str(args.limit)]
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
+        stdout = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        errors.seek(0)
+        stderr = errors.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        return {"system": system, "dataset": dataset, "error": (stderr.strip().splitlines() or ["failed"])[-1]}
+    row = json.loads(stdout.strip().splitlines()[-1])
+    row["peak_mib"] = usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    return row
+
+
+if __name__ == "__main__":
+    main()

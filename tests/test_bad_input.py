@@ -1,0 +1,726 @@
+"""A catalogue of bad inputs and what the command line does with each.
+
+Every case below gives ``classifier`` one broken thing (a data file, a row, a config key, an
+output folder, a model folder, an article) and checks the promise of the README: exit code 1,
+one line on stderr that starts with ``error:`` and names the file (and the row, column or config
+key where there is one), no traceback, and nothing written or changed on disk.
+
+Cases are built in ``tmp_path`` from a small valid corpus (12 articles x 6 sentences, with every
+label in every split) with exactly one thing broken.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from classifier.cli import app
+
+CLASSIFIER_BIN = Path(sys.executable).parent / "classifier"
+
+# ----------------------------------------------------------------------------- a small valid corpus
+
+COLUMNS = ["article_id", "sentence_id", "text", "target", "claim_type", "stance", "split"]
+CLAIM_LABELS = ["CFS", "UFS", "NFS"]
+STANCE_LABELS = ["agree", "disagree", "discuss", "unrelated"]
+# (claim_type, stance) of the sentences of every article, in order.
+SENTENCE_LABELS = [("CFS", "agree"), ("UFS", "discuss"), ("NFS", "unrelated"),
+                   ("CFS", "disagree"), ("UFS", "agree"), ("NFS", "discuss")]
+TEMPLATES = {
+    "CFS": "Officials said {n} people were killed in {place} on Tuesday.",
+    "UFS": "The council meeting in {place} started at {n} o'clock.",
+    "NFS": "What a terrible week it has been for {place}!",
+}
+
+
+def corpus_rows(articles: int = 12, sentences: int = 6) -> list[dict]:
+    """Rows of a valid corpus: articles 0-7 in train, 8-9 in dev, 10-11 in test."""
+    rows = []
+    for a in range(articles):
+        split = "train" if a < 8 else ("dev" if a < 10 else "test")
+        for s in range(sentences):
+            claim, stance = SENTENCE_LABELS[s % len(SENTENCE_LABELS)]
+            rows.append({
+                "article_id": f"art{a:02d}", "sentence_id": str(s),
+                "text": TEMPLATES[claim].format(n=a * 10 + s, place=f"Town{a}"),
+                "target": f"Headline {a}: Town{a} in the news", "claim_type": claim,
+                "stance": stance, "split": split,
+            })
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) -> Path:
+    columns = columns or list(rows[0])
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def csv_row_number(index: int) -> str:
+    """How the package names the ``index``-th data row of a CSV (spreadsheet numbering)."""
+    return f"row {index + 2}"
+
+
+def tasks_config(declare_labels: bool = True) -> dict:
+    claim = {"features": {"char_ngrams": None}, "model": {"name": "logistic_regression"}}
+    stance = {"input": "pair", "features": {"char_ngrams": None}, "model": {"name": "logistic_regression"}}
+    if declare_labels:
+        claim["labels"], stance["labels"] = list(CLAIM_LABELS), list(STANCE_LABELS)
+    return {"claim_type": claim, "stance": stance}
+
+
+def write_config(folder: Path, data_path: Path, *, declare_labels: bool = True, name: str = "config.yaml",
+                 **changes) -> Path:
+    """A config training on ``data_path`` (absolute) into ``folder/models``; ``changes`` replace
+    top-level keys, e.g. ``tasks=...``."""
+    config = {"name": "tiny", "seed": 1, "output_dir": str(folder / "models"),
+              "data": {"path": str(data_path.resolve())}, "tasks": tasks_config(declare_labels)}
+    config.update(changes)
+    path = folder / name
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def corpus_with(folder: Path, change: Callable[[list[dict]], None] | None = None, *,
+                file_name: str = "corpus.csv", columns: list[str] | None = None) -> Path:
+    rows = corpus_rows()
+    if change is not None:
+        change(rows)
+    return write_csv(folder / file_name, rows, columns)
+
+
+# ----------------------------------------------------------------------------- checking a run
+
+
+def snapshot(*folders: Path) -> dict[str, tuple]:
+    """Every file and folder under ``folders`` with its size and modification time."""
+    state = {}
+    for folder in folders:
+        for path in [folder, *folder.rglob("*")]:
+            info = path.lstat()
+            state[str(path)] = (path.is_dir(), info.st_size if path.is_file() else None, info.st_mtime_ns)
+    return state
+
+
+def run_cli(args: list[str]):
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=True)
+
+
+def assert_user_error(result, *expected: str) -> str:
+    """Exit 1 with exactly one ``error:`` line on stderr containing every ``expected`` fragment."""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        trace = "".join(traceback.format_exception(result.exception))
+        pytest.fail(f"unhandled exception (a user would see a traceback):\n{trace}")
+    assert "Traceback" not in result.output
+    assert "Traceback" not in result.stderr
+    assert result.exit_code == 1, f"exit code {result.exit_code}; stderr: {result.stderr!r}"
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}: {result.stderr!r}"
+    line = lines[0]
+    assert line.startswith("error:"), line
+    for fragment in expected:
+        assert fragment in line, f"{fragment!r} not in the message: {line!r}"
+    return line
+
+
+def assert_refused(folder: Path, args: list, *expected: str, also_unchanged: tuple[Path, ...] = ()) -> str:
+    """Run the CLI; check the one-line error and that nothing under ``folder`` (or ``also_unchanged``)
+    was created or changed."""
+    before = snapshot(folder, *also_unchanged)
+    result = run_cli(args)
+    line = assert_user_error(result, *expected)
+    after = snapshot(folder, *also_unchanged)
+    created = sorted(set(after) - set(before))
+    changed = sorted(p for p in set(after) & set(before) if after[p] != before[p])
+    removed = sorted(set(before) - set(after))
+    assert not created and not changed and not removed, (
+        f"files touched by a failed run: created {created}, changed {changed}, removed {removed}")
+    assert not (folder / "models").exists(), "a model folder was created by a failed run"
+    return line
+
+
+# ----------------------------------------------------------------------------- data files
+# Each builder writes a broken data file and its config into the folder and returns
+# (CLI arguments, fragments the error line must contain).
+
+
+@dataclass
+class Case:
+    id: str
+    build: Callable[[Path], tuple[list, list[str]]]
+
+    def __repr__(self) -> str:
+        return self.id
+
+
+def train_on(folder: Path, data: Path, *fragments: str, **config_changes) -> tuple[list, list[str]]:
+    config = write_config(folder, data, **config_changes)
+    return ["train", config], [str(data.resolve()), *fragments]
+
+
+def empty_file(folder):
+    data = folder / "corpus.csv"
+    data.write_bytes(b"")
+    return train_on(folder, data, "empty")
+
+
+def header_only(folder):
+    data = folder / "corpus.csv"
+    data.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    return train_on(folder, data, "no data rows")
+
+
+def semicolon_delimiter(folder):
+    data = folder / "corpus.csv"
+    lines = [";".join(COLUMNS)] + [";".join(row[c] for c in COLUMNS) for row in corpus_rows()]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return train_on(folder, data, "line 1", "';'")
+
+
+def latin1_bytes(folder):
+    def accent(rows):
+        rows[2]["text"] = "Le café de Town0 a fermé."
+
+    data = folder / "corpus.csv"
+    text = (folder / "utf8.csv")
+    corpus_with(folder, accent, file_name="utf8.csv")
+    data.write_bytes(text.read_text(encoding="utf-8").encode("latin-1"))
+    text.unlink()
+    return train_on(folder, data, "line 4", "UTF-8")  # header is line 1, rows[2] is line 4
+
+
+PNG_BYTES = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+             b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+             b"\x00\x00IEND\xaeB`\x82")
+
+
+def png_as_data(folder):
+    data = folder / "corpus.csv"
+    data.write_bytes(PNG_BYTES)
+    return train_on(folder, data, "PNG")
+
+
+def gzip_as_data(folder):
+    data = folder / "corpus.csv"
+    valid = corpus_with(folder, file_name="plain.csv")
+    data.write_bytes(gzip.compress(valid.read_bytes()))
+    valid.unlink()
+    return train_on(folder, data, "gzip")
+
+
+def ten_megabyte_single_line(folder):
+    data = folder / "corpus.csv"
+    data.write_text(",".join(COLUMNS) + "," + "x" * (10 * 1024 * 1024), encoding="utf-8")
+    return train_on(folder, data, "no data rows")
+
+
+def truncated_jsonl_line(folder):
+    data = folder / "corpus.jsonl"
+    write_jsonl(data, corpus_rows())
+    lines = data.read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4][: len(lines[4]) // 2]  # line 5 cut in the middle
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return train_on(folder, data, "line 5", "JSON")
+
+
+def jsonl_with_a_list_line(folder):
+    data = folder / "corpus.jsonl"
+    rows = corpus_rows()
+    lines = [json.dumps(row) for row in rows]
+    lines[6] = json.dumps(list(rows[6].values()))  # line 7 is a JSON array
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return train_on(folder, data, "line 7", "list")
+
+
+def parquet_with_wrong_columns(folder):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = corpus_rows()
+    renamed = {("sentence" if c == "text" else c): [r[c] for r in rows] for c in COLUMNS}
+    data = folder / "corpus.parquet"
+    pq.write_table(pa.table(renamed), data)
+    return train_on(folder, data, "'text'")
+
+
+def saved_dataset_missing_its_arrow_file(folder):
+    import datasets
+
+    rows = corpus_rows()
+    splits = {}
+    for split in ("train", "dev", "test"):
+        part = [{c: r[c] for c in COLUMNS if c != "split"} for r in rows if r["split"] == split]
+        splits[split] = datasets.Dataset.from_list(part)
+    data = folder / "saved"
+    datasets.DatasetDict(splits).save_to_disk(str(data))
+    arrow_files = sorted((data / "train").glob("*.arrow"))
+    assert arrow_files, "save_to_disk wrote no .arrow file"
+    for path in arrow_files:
+        path.unlink()
+    return train_on(folder, data, "save_to_disk")
+
+
+def unknown_file_type(folder):
+    data = folder / "corpus.xlsx"
+    data.write_bytes(b"PK\x03\x04 not really a spreadsheet")
+    return train_on(folder, data, "'.xlsx'")
+
+
+def data_file_not_found(folder):
+    return train_on(folder, folder / "no_such_corpus.csv", "not found")
+
+
+def text_in_a_parquet_file(folder):
+    data = folder / "corpus.parquet"
+    corpus_with(folder, file_name="corpus.parquet")
+    return train_on(folder, data, "Parquet")
+
+
+def duplicate_header_column(folder):
+    data = folder / "corpus.csv"
+    columns = COLUMNS + ["text"]
+    lines = [",".join(columns)] + [",".join(f'"{row[c]}"' for c in columns) for row in corpus_rows()]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return train_on(folder, data, "line 1", "'text'")
+
+
+DATA_FILE_CASES = [
+    Case("empty-file", empty_file),
+    Case("header-only", header_only),
+    Case("semicolon-delimiter", semicolon_delimiter),
+    Case("latin1-bytes", latin1_bytes),
+    Case("png-bytes-as-csv", png_as_data),
+    Case("gzip-bytes-as-csv", gzip_as_data),
+    Case("10MB-single-line", ten_megabyte_single_line),
+    Case("jsonl-truncated-line", truncated_jsonl_line),
+    Case("jsonl-line-is-a-list", jsonl_with_a_list_line),
+    Case("parquet-wrong-columns", parquet_with_wrong_columns),
+    Case("save_to_disk-arrow-deleted", saved_dataset_missing_its_arrow_file),
+    Case("unknown-file-type", unknown_file_type),
+    Case("data-file-not-found", data_file_not_found),
+    Case("csv-text-named-parquet", text_in_a_parquet_file),
+    Case("duplicate-header-column", duplicate_header_column),
+]
+
+
+@pytest.mark.parametrize("case", DATA_FILE_CASES, ids=lambda c: c.id)
+def test_broken_data_file_is_refused_with_one_line(tmp_path, case):
+    args, expected = case.build(tmp_path)
+    assert_refused(tmp_path, args, *expected)
+
+
+# ----------------------------------------------------------------------------- rows, labels, splits
+
+
+def without_column(name):
+    def build(folder):
+        data = corpus_with(folder, columns=[c for c in COLUMNS if c != name])
+        return train_on(folder, data, f"missing column '{name}'")
+    return build
+
+
+def cell(index: int, column: str, value: str, *fragments: str, declare_labels: bool = True):
+    """Set one cell; the error must name its row and ``fragments``."""
+    def build(folder):
+        def change(rows):
+            rows[index][column] = value
+        data = corpus_with(folder, change)
+        return train_on(folder, data, csv_row_number(index), *fragments, declare_labels=declare_labels)
+    return build
+
+
+def label_only_in_dev(folder):
+    def change(rows):
+        index = next(i for i, r in enumerate(rows) if r["split"] == "dev")
+        rows[index]["stance"] = "rumour"
+    data = corpus_with(folder, change)
+    first_dev = next(i for i, r in enumerate(corpus_rows()) if r["split"] == "dev")
+    return train_on(folder, data, csv_row_number(first_dev), "'rumour'", "dev", declare_labels=False)
+
+
+def label_with_one_example(folder):
+    data = corpus_with(folder, lambda rows: rows[7].update(stance="rumour"))
+    return train_on(folder, data, csv_row_number(7), "'rumour'", "1 example", declare_labels=False)
+
+
+def duplicate_ids(folder):
+    data = corpus_with(folder, lambda rows: rows[9].update(sentence_id=rows[8]["sentence_id"]))
+    return train_on(folder, data, csv_row_number(9), "duplicate", csv_row_number(8))
+
+
+def article_in_two_splits(folder):
+    data = corpus_with(folder, lambda rows: rows[3].update(split="test"))
+    return train_on(folder, data, "'art00'", csv_row_number(3), "test", "train")
+
+
+def numeric_labels_without_label_map(folder):
+    numbers = {"CFS": "1", "UFS": "0", "NFS": "-1"}
+
+    def change(rows):
+        for row in rows:
+            row["claim_type"] = numbers[row["claim_type"]]
+    data = corpus_with(folder, change)
+    return train_on(folder, data, csv_row_number(0), "'1'", "claim_type", "label_map")
+
+
+def unknown_split_name(folder):
+    data = corpus_with(folder, lambda rows: [r.update(split="holdout") for r in rows if r["article_id"] == "art11"])
+    first = next(i for i, r in enumerate(corpus_rows()) if r["article_id"] == "art11")
+    return train_on(folder, data, csv_row_number(first), "'holdout'")
+
+
+ROW_CASES = [
+    Case("missing-text-column", without_column("text")),
+    Case("missing-label-column", without_column("stance")),
+    Case("empty-text", cell(5, "text", "", "'text'", "empty")),
+    Case("whitespace-only-text", cell(5, "text", "  \t  ", "'text'", "empty")),
+    Case("empty-article-id", cell(4, "article_id", "", "'article_id'")),
+    Case("nan-label", cell(10, "stance", "NaN", "'stance'")),
+    Case("empty-label", cell(10, "claim_type", "", "'claim_type'")),
+    Case("undeclared-label", cell(2, "claim_type", "Opinion", "'Opinion'", "claim_type")),
+    Case("label-only-in-dev", label_only_in_dev),
+    Case("label-with-one-example", label_with_one_example),
+    Case("duplicate-article-and-sentence-id", duplicate_ids),
+    Case("article-in-two-splits", article_in_two_splits),
+    Case("numbers-as-labels-without-label_map", numeric_labels_without_label_map),
+    Case("unknown-split-name", unknown_split_name),
+]
+
+
+@pytest.mark.parametrize("case", ROW_CASES, ids=lambda c: c.id)
+def test_bad_row_is_refused_naming_file_row_and_column(tmp_path, case):
+    args, expected = case.build(tmp_path)
+    assert_refused(tmp_path, args, *expected)
+
+
+# ----------------------------------------------------------------------------- configs
+
+
+def config_text(folder: Path, text: str) -> Path:
+    path = folder / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def yaml_syntax_error(folder):
+    data = corpus_with(folder)
+    config = config_text(folder, f"name: tiny\ndata:\n  path: {data}\ntasks: [unclosed\n  claim_type: {{}}\n")
+    return ["train", config], [str(config), "line "]
+
+
+def config_with(change: Callable[[dict], None], *fragments: str, overrides: tuple[str, ...] = ()):
+    def build(folder):
+        data = corpus_with(folder)
+        config_path = write_config(folder, data)
+        raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        change(raw)
+        config_path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+        args = ["train", config_path]
+        for override in overrides:
+            args += ["--set", override]
+        return args, [str(config_path), *fragments]
+    return build
+
+
+def _model(raw, **values):
+    raw["tasks"]["claim_type"]["model"].update(values)
+
+
+def _misspell_model_key(raw):
+    raw["tasks"]["claim_type"]["modle"] = raw["tasks"]["claim_type"].pop("model")
+
+
+CONFIG_CASES = [
+    Case("yaml-syntax-error", yaml_syntax_error),
+    Case("unknown-top-level-key", config_with(lambda raw: raw.update(sed=3), "'sed'", "'seed'")),
+    Case("unknown-nested-key", config_with(_misspell_model_key, "tasks.claim_type.modle", "'model'")),
+    Case("wrong-value-type", config_with(lambda raw: raw.update(seed="lots"), "'seed'", "'lots'")),
+    Case("list-where-mapping-expected", config_with(lambda raw: raw.update(data=["corpus.csv"]), "'data'")),
+    Case("C-zero", config_with(lambda raw: _model(raw, C=0), "tasks.claim_type.model", "'C'")),
+    Case("C-negative", config_with(lambda raw: _model(raw, C=-1), "tasks.claim_type.model", "'C'")),
+    Case("unknown-model-name", config_with(lambda raw: _model(raw, name="random_forest"),
+                                           "tasks.claim_type.model.name", "'random_forest'")),
+    Case("unknown-hyper-parameter", config_with(lambda raw: _model(raw, Cee=2),
+                                                "tasks.claim_type.model.Cee", "'C'")),
+    Case("ngram-range-reversed", config_with(
+        lambda raw: raw["tasks"]["claim_type"]["features"].update(word_ngrams=[3, 1]),
+        "tasks.claim_type.features.word_ngrams")),
+    Case("--set-unknown-key", config_with(lambda raw: None, "data.pth", "'path'", overrides=("data.pth=x.csv",))),
+    Case("--set-unknown-hyper-parameter", config_with(lambda raw: None, "tasks.stance.model.Cee",
+                                                      overrides=("tasks.stance.model.Cee=2",))),
+    Case("--set-without-equals", config_with(lambda raw: None, "--set", "seed", overrides=("seed",))),
+]
+
+
+@pytest.mark.parametrize("case", CONFIG_CASES, ids=lambda c: c.id)
+def test_bad_config_is_refused_naming_file_and_key(tmp_path, case):
+    args, expected = case.build(tmp_path)
+    assert_refused(tmp_path, args, *expected)
+
+
+def test_missing_config_file_is_refused(tmp_path):
+    config = tmp_path / "nowhere.yaml"
+    assert_refused(tmp_path, ["train", config], str(config), "not found")
+
+
+def test_config_that_is_not_a_mapping_is_refused(tmp_path):
+    config = config_text(tmp_path, "- just\n- a list\n")
+    assert_refused(tmp_path, ["train", config], str(config), "mapping")
+
+
+# ----------------------------------------------------------------------------- output folders
+
+
+def test_output_folder_that_is_a_file_is_refused(tmp_path):
+    config = write_config(tmp_path, corpus_with(tmp_path))
+    occupied = tmp_path / "occupied"
+    occupied.write_text("not a folder\n", encoding="utf-8")
+    assert_refused(tmp_path, ["train", config, "--output", occupied], str(occupied), "file")
+
+
+def test_output_folder_under_a_file_is_refused(tmp_path):
+    config = write_config(tmp_path, corpus_with(tmp_path))
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be\n", encoding="utf-8")
+    output = blocker / "sub" / "model"
+    assert_refused(tmp_path, ["train", config, "--output", output], str(blocker))
+
+
+def test_existing_folder_that_is_not_a_model_is_not_overwritten(tmp_path):
+    config = write_config(tmp_path, corpus_with(tmp_path))
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work\n", encoding="utf-8")
+    assert_refused(tmp_path, ["train", config, "--output", precious], str(precious), "not a classifier model")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions (see the 'under a file' case)")
+def test_output_folder_in_a_read_only_parent_is_refused(tmp_path):
+    config = write_config(tmp_path, corpus_with(tmp_path))
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        assert_refused(tmp_path, ["train", config, "--output", locked / "model"], str(locked), "not writable")
+    finally:
+        locked.chmod(0o700)
+
+
+# ----------------------------------------------------------------------------- the installed command
+
+
+def test_installed_command_prints_one_line_without_traceback(tmp_path):
+    """The same contract through a real process: interpreter warnings or logging would show here."""
+    args, expected = empty_file(tmp_path)
+    before = snapshot(tmp_path)
+    completed = subprocess.run([str(CLASSIFIER_BIN), *map(str, args)], capture_output=True, text=True,
+                               timeout=120, cwd=tmp_path)
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr + completed.stdout
+    lines = completed.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), completed.stderr
+    assert all(fragment in lines[0] for fragment in expected), lines[0]
+    assert snapshot(tmp_path) == before
+
+
+# ----------------------------------------------------------------------------- warnings that are not errors
+
+
+def test_csv_with_byte_order_mark_validates_with_a_warning(tmp_path):
+    data = tmp_path / "corpus.csv"
+    plain = corpus_with(tmp_path, file_name="plain.csv")
+    data.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    result = run_cli(["data", "validate", write_config(tmp_path, data)])
+    assert result.exit_code == 0, result.stderr
+    assert "train       48 sentences" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.lower().startswith("warning")]
+    assert len(warnings) == 1 and str(data) in warnings[0] and "byte-order mark" in warnings[0], result.stderr
+
+
+def test_csv_with_crlf_line_ends_validates_with_a_warning(tmp_path):
+    data = tmp_path / "corpus.csv"
+    plain = corpus_with(tmp_path, file_name="plain.csv")
+    data.write_bytes(plain.read_bytes().replace(b"\n", b"\r\n"))
+    result = run_cli(["data", "validate", write_config(tmp_path, data)])
+    assert result.exit_code == 0, result.stderr
+    assert "train       48 sentences" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.lower().startswith("warning")]
+    assert len(warnings) == 1 and str(data) in warnings[0] and "CRLF" in warnings[0], result.stderr
+
+
+def test_crlf_line_ends_do_not_end_up_in_the_text(tmp_path):
+    from classifier.config import load_config
+    from classifier.data import read_rows
+
+    data = tmp_path / "corpus.csv"
+    plain = corpus_with(tmp_path, file_name="plain.csv")
+    data.write_bytes(plain.read_bytes().replace(b"\n", b"\r\n"))
+    config = load_config(write_config(tmp_path, data))
+    table = read_rows(config.data, config.tasks)
+    expected = corpus_rows()
+    assert table.columns["text"] == [r["text"] for r in expected]
+    assert table.columns["split"] == [r["split"] for r in expected]
+
+
+# ----------------------------------------------------------------------------- models, predict, evaluate
+
+
+@pytest.fixture(scope="module")
+def trained_model(tmp_path_factory) -> Path:
+    """A small two-task model, trained once for this module; tests copy it before breaking it."""
+    folder = tmp_path_factory.mktemp("trained")
+    config = write_config(folder, corpus_with(folder))
+    model = folder / "model"
+    result = run_cli(["train", config, "--output", model])
+    assert result.exit_code == 0, result.stderr
+    return model
+
+
+@pytest.fixture()
+def model_copy(trained_model, tmp_path) -> Path:
+    copy = tmp_path / "model"
+    shutil.copytree(trained_model, copy)
+    return copy
+
+
+@pytest.fixture()
+def article(tmp_path) -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text("Town3 council denies report\n\nOfficials said 40 people were killed in Town3 on Tuesday. "
+                    "What a terrible week it has been!\n", encoding="utf-8")
+    return path
+
+
+def test_predict_with_a_model_folder_that_does_not_exist(tmp_path, article):
+    missing = tmp_path / "no_model"
+    assert_refused(tmp_path, ["predict", missing, article], str(missing), "not found")
+
+
+def test_predict_with_a_model_folder_that_lacks_a_pipeline_file(model_copy, tmp_path, article):
+    (model_copy / "stance.joblib").unlink()
+    assert_refused(tmp_path, ["predict", model_copy, article], str(model_copy / "stance.joblib"), "missing")
+
+
+def test_predict_with_a_model_folder_that_lacks_metadata(model_copy, tmp_path, article):
+    (model_copy / "metadata.json").unlink()
+    assert_refused(tmp_path, ["predict", model_copy, article], str(model_copy), "metadata.json")
+
+
+def test_predict_with_damaged_metadata_json(model_copy, tmp_path, article):
+    metadata = model_copy / "metadata.json"
+    metadata.write_text(metadata.read_text(encoding="utf-8")[:200], encoding="utf-8")
+    assert_refused(tmp_path, ["predict", model_copy, article], str(metadata), "damaged")
+
+
+def test_predict_with_a_model_from_a_newer_package_version(model_copy, tmp_path, article):
+    path = model_copy / "metadata.json"
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    metadata["versions"]["classifier"] = "99.0.0"
+    path.write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    assert_refused(tmp_path, ["predict", model_copy, article], str(model_copy), "99.0.0",
+                   "--allow-version-mismatch")
+
+
+def test_predict_with_a_model_path_that_is_a_file(tmp_path, article):
+    not_a_model = tmp_path / "model.joblib"
+    not_a_model.write_bytes(b"\x80\x04N.")
+    assert_refused(tmp_path, ["predict", not_a_model, article], str(not_a_model))
+
+
+def test_evaluate_on_labels_the_model_never_saw(trained_model, tmp_path):
+    data = corpus_with(tmp_path, lambda rows: rows[3].update(stance="rumour"))
+    assert_refused(tmp_path, ["evaluate", trained_model, data], str(data), csv_row_number(3), "'rumour'",
+                   "'stance'", also_unchanged=(trained_model,))
+
+
+def test_evaluate_with_an_unknown_split_name(trained_model, tmp_path):
+    data = corpus_with(tmp_path)
+    assert_refused(tmp_path, ["evaluate", trained_model, data, "--split", "holdout"], "'holdout'",
+                   also_unchanged=(trained_model,))
+
+
+def test_evaluate_on_a_data_file_that_does_not_exist(trained_model, tmp_path):
+    data = tmp_path / "absent.csv"
+    assert_refused(tmp_path, ["evaluate", trained_model, data], str(data), "not found",
+                   also_unchanged=(trained_model,))
+
+
+def _empty_article(folder):
+    path = folder / "empty.txt"
+    path.write_bytes(b"")
+    return path, [str(path), "empty"]
+
+
+def _whitespace_article(folder):
+    path = folder / "blank.txt"
+    path.write_text("\n  \n\t\n", encoding="utf-8")
+    return path, [str(path), "empty"]
+
+
+def _binary_article(folder):
+    path = folder / "photo.txt"
+    path.write_bytes(PNG_BYTES)
+    return path, [str(path), "binary"]
+
+
+def _latin1_article(folder):
+    path = folder / "latin1.txt"
+    path.write_bytes("Title\n\nLe café a fermé.\n".encode("latin-1"))
+    return path, [str(path), "line 3", "UTF-8"]
+
+
+def _folder_without_txt(folder):
+    path = folder / "articles"
+    path.mkdir()
+    (path / "notes.md").write_text("# not an article\n", encoding="utf-8")
+    return path, [str(path), ".txt"]
+
+
+def _missing_article(folder):
+    path = folder / "nowhere.txt"
+    return path, [str(path), "not found"]
+
+
+ARTICLE_CASES = [
+    pytest.param(_empty_article, id="empty-article"),
+    pytest.param(_whitespace_article, id="whitespace-only-article"),
+    pytest.param(_binary_article, id="binary-article"),
+    pytest.param(_latin1_article, id="latin1-article"),
+    pytest.param(_folder_without_txt, id="folder-without-txt-files"),
+    pytest.param(_missing_article, id="article-not-found"),
+]
+
+
+@pytest.mark.parametrize("build", ARTICLE_CASES)
+def test_bad_article_is_refused_naming_it(trained_model, tmp_path, build):
+    path, expected = build(tmp_path)
+    assert_refused(tmp_path, ["predict", trained_model, path], *expected, also_unchanged=(trained_model,))
+
+
+def test_bad_article_after_a_good_one_prints_no_partial_output_file(trained_model, tmp_path, article):
+    """All articles are checked before any prediction, so --output is never half written."""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "predictions.jsonl"
+    assert_refused(tmp_path, ["predict", trained_model, article, empty, "--format", "jsonl", "--output", out],
+                   str(empty), also_unchanged=(trained_model,))
