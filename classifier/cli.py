@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 import sys
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -71,6 +72,12 @@ def _configure_logging() -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
+    warnings.showwarning = _warning_as_one_line
+
+
+def _warning_as_one_line(message, category, filename, lineno, file=None, line=None) -> None:
+    """Library warnings (e.g. a model that did not converge) as one ``WARNING:`` line each."""
+    logging.getLogger("classifier").warning("%s: %s", category.__name__, str(message).strip().splitlines()[0])
 
 
 def _progress():

@@ -111,19 +111,26 @@ def write_reports(folder: Path, title: str, scores: dict[str, dict[str, dict]]) 
     return written
 
 
-def evaluate_pipelines(pipelines: dict, dataset_dict, splits=("test",)) -> dict[str, dict[str, dict]]:
-    """Score fitted pipelines on the named splits of a ``DatasetDict``: ``{task: {split: scores}}``."""
+def evaluate_pipelines(pipelines: dict, dataset_dict, splits=("test",), batch_size: int = 10_000) -> dict[str, dict[str, dict]]:
+    """Score fitted pipelines on the named splits of a ``DatasetDict``: ``{task: {split: scores}}``.
+
+    Rows are predicted ``batch_size`` at a time, so memory stays bounded on large splits.
+    """
     from classifier.features import as_inputs
 
     scores: dict[str, dict[str, dict]] = {}
-    for task, pipeline in pipelines.items():
-        labels = [str(c) for c in pipeline.classes_]
-        for split in splits:
-            part = dataset_dict[split]
-            if len(part) == 0:
-                continue
-            predicted = pipeline.predict(as_inputs(part["text"], part["target"]))
-            scores.setdefault(task, {})[split] = score(part[task], [str(p) for p in predicted], labels)
+    for split in splits:
+        part = dataset_dict[split]
+        if len(part) == 0:
+            continue
+        predicted: dict[str, list[str]] = {task: [] for task in pipelines}
+        for batch in part.select_columns(["text", "target"]).iter(batch_size=batch_size):
+            X = as_inputs(batch["text"], batch["target"])
+            for task, pipeline in pipelines.items():
+                predicted[task] += [str(p) for p in pipeline.predict(X)]
+        for task, pipeline in pipelines.items():
+            labels = [str(c) for c in pipeline.classes_]
+            scores.setdefault(task, {})[split] = score(part[task], predicted[task], labels)
     return scores
 
 

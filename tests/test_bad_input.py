@@ -113,12 +113,15 @@ def corpus_with(folder: Path, change: Callable[[list[dict]], None] | None = None
 
 
 def snapshot(*folders: Path) -> dict[str, tuple]:
-    """Every file and folder under ``folders`` with its size and modification time."""
+    """Every file under ``folders`` with its size and modification time, and every folder."""
     state = {}
     for folder in folders:
         for path in [folder, *folder.rglob("*")]:
-            info = path.lstat()
-            state[str(path)] = (path.is_dir(), info.st_size if path.is_file() else None, info.st_mtime_ns)
+            if path.is_dir():
+                state[str(path)] = "folder"
+            else:
+                info = path.lstat()
+                state[str(path)] = (info.st_size, info.st_mtime_ns)
     return state
 
 
@@ -332,10 +335,11 @@ def test_broken_data_file_is_refused_with_one_line(tmp_path, case):
 # ----------------------------------------------------------------------------- rows, labels, splits
 
 
-def without_column(name):
+def without_column(name, *fragments):
+    """Drop a column; the error must name it and ``fragments`` (e.g. the config key that maps it)."""
     def build(folder):
         data = corpus_with(folder, columns=[c for c in COLUMNS if c != name])
-        return train_on(folder, data, f"missing column '{name}'")
+        return train_on(folder, data, f"missing column '{name}'", *fragments)
     return build
 
 
@@ -390,8 +394,8 @@ def unknown_split_name(folder):
 
 
 ROW_CASES = [
-    Case("missing-text-column", without_column("text")),
-    Case("missing-label-column", without_column("stance")),
+    Case("missing-text-column", without_column("text", "data.columns.text")),
+    Case("missing-label-column", without_column("stance", "tasks.stance.label_column")),
     Case("empty-text", cell(5, "text", "", "'text'", "empty")),
     Case("whitespace-only-text", cell(5, "text", "  \t  ", "'text'", "empty")),
     Case("empty-article-id", cell(4, "article_id", "", "'article_id'")),
@@ -429,6 +433,8 @@ def yaml_syntax_error(folder):
 
 
 def config_with(change: Callable[[dict], None], *fragments: str, overrides: tuple[str, ...] = ()):
+    """Change the raw config (or pass ``--set`` overrides); the error must name the config file
+    (for a change in the file) and ``fragments``."""
     def build(folder):
         data = corpus_with(folder)
         config_path = write_config(folder, data)
@@ -438,7 +444,7 @@ def config_with(change: Callable[[dict], None], *fragments: str, overrides: tupl
         args = ["train", config_path]
         for override in overrides:
             args += ["--set", override]
-        return args, [str(config_path), *fragments]
+        return args, ([] if overrides else [str(config_path)]) + list(fragments)
     return build
 
 
@@ -468,7 +474,7 @@ CONFIG_CASES = [
     Case("--set-unknown-key", config_with(lambda raw: None, "data.pth", "'path'", overrides=("data.pth=x.csv",))),
     Case("--set-unknown-hyper-parameter", config_with(lambda raw: None, "tasks.stance.model.Cee",
                                                       overrides=("tasks.stance.model.Cee=2",))),
-    Case("--set-without-equals", config_with(lambda raw: None, "--set", "seed", overrides=("seed",))),
+    Case("--set-without-equals", config_with(lambda raw: None, "--set seed", "KEY=VALUE", overrides=("seed",))),
 ]
 
 
@@ -655,7 +661,7 @@ def test_evaluate_on_labels_the_model_never_saw(trained_model, tmp_path):
 
 def test_evaluate_with_an_unknown_split_name(trained_model, tmp_path):
     data = corpus_with(tmp_path)
-    assert_refused(tmp_path, ["evaluate", trained_model, data, "--split", "holdout"], "'holdout'",
+    assert_refused(tmp_path, ["evaluate", trained_model, data, "--split", "holdout"], "--split holdout",
                    also_unchanged=(trained_model,))
 
 

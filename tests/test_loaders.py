@@ -1,0 +1,248 @@
+"""Every input format becomes the same canonical rows.
+
+The canonical row has ``article_id``, ``sentence_id``, ``text``, ``target`` (by default the
+article's first sentence), one column per task and ``split``, all as text. Files may be CSV, JSONL,
+Parquet, a ``datasets`` folder written by ``save_to_disk`` or a Hugging Face Hub dataset (tested
+offline with a local folder, which ``datasets.load_dataset`` accepts like a Hub id).
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from classifier.cli import app
+from classifier.config import validate_config
+from classifier.data import read_rows
+from classifier.errors import UserError
+
+# Two articles, title first; article b's rows are in test. No target column: the target is the title.
+ROWS = [
+    {"article_id": "a", "sentence_id": 0, "text": "Mayor resigns after audit", "claim_type": "CFS", "split": "train"},
+    {"article_id": "a", "sentence_id": 1, "text": "The audit found 3 million missing.", "claim_type": "CFS", "split": "train"},
+    {"article_id": "a", "sentence_id": 2, "text": "Will the council recover?", "claim_type": "NFS", "split": "train"},
+    {"article_id": "b", "sentence_id": 0, "text": "Storm closes port", "claim_type": "UFS", "split": "test"},
+    {"article_id": "b", "sentence_id": 1, "text": "Read more:", "claim_type": "NFS", "split": "test"},
+]
+CANONICAL = {
+    "article_id": ["a", "a", "a", "b", "b"],
+    "sentence_id": ["0", "1", "2", "0", "1"],
+    "text": [row["text"] for row in ROWS],
+    "target": ["Mayor resigns after audit"] * 3 + ["Storm closes port"] * 2,
+    "claim_type": ["CFS", "CFS", "NFS", "UFS", "NFS"],
+    "split": ["train", "train", "train", "test", "test"],
+}
+
+
+def load_table(raw: dict):
+    config = validate_config(raw)
+    return read_rows(config.data, config.tasks)
+
+
+def write_parquet(path, rows):
+    import datasets
+
+    datasets.Dataset.from_list(rows).to_parquet(str(path))
+    return path
+
+
+# ----------------------------------------------------------------------------- formats
+
+
+def test_csv_file_loads_into_canonical_rows(write_csv, make_config):
+    table = load_table(make_config(write_csv(ROWS)))
+
+    assert table.columns == CANONICAL
+
+
+def test_jsonl_file_loads_into_the_same_rows_as_csv(write_jsonl, make_config):
+    table = load_table(make_config(write_jsonl(ROWS)))
+
+    assert table.columns == CANONICAL
+
+
+def test_parquet_file_loads_into_the_same_rows_as_csv(tmp_path, make_config):
+    path = write_parquet(tmp_path / "data.parquet", ROWS)
+
+    table = load_table(make_config(path))
+
+    assert table.columns == CANONICAL
+
+
+def test_saved_dataset_dict_loads_with_its_splits_as_the_split_column(tmp_path, make_config):
+    import datasets
+
+    without_split = [{k: v for k, v in row.items() if k != "split"} for row in ROWS]
+    saved = datasets.DatasetDict({
+        "train": datasets.Dataset.from_list(without_split[:3]),
+        "validation": datasets.Dataset.from_list(without_split[3:]),
+    })
+    saved.save_to_disk(str(tmp_path / "saved"))
+
+    table = load_table(make_config(tmp_path / "saved"))
+
+    assert table.columns == {**CANONICAL, "split": ["train"] * 3 + ["dev"] * 2}
+
+
+def test_saved_dataset_rows_are_named_by_split_in_messages(tmp_path, make_config):
+    import datasets
+
+    rows = [{k: v for k, v in row.items() if k != "split"} for row in ROWS]
+    rows[4]["text"] = " "
+    datasets.DatasetDict({"train": datasets.Dataset.from_list(rows[:3]),
+                          "test": datasets.Dataset.from_list(rows[3:])}).save_to_disk(str(tmp_path / "saved"))
+
+    with pytest.raises(UserError, match="test row 2: column 'text' is empty"):
+        load_table(make_config(tmp_path / "saved"))
+
+
+def test_folder_of_csv_files_loads_through_the_hub_code_path(tmp_path, write_csv, make_config, hub_offline):
+    without_split = [{k: v for k, v in row.items() if k != "split"} for row in ROWS]
+    write_csv(without_split[:3], name="hub_dataset/train.csv")
+    write_csv(without_split[3:], name="hub_dataset/test.csv")
+
+    table = load_table(make_config(tmp_path / "hub_dataset", format="hub"))
+
+    assert table.columns == CANONICAL
+
+
+def test_unreachable_hub_id_is_a_user_error(make_config, hub_offline):
+    with pytest.raises(UserError, match="nobody-here/no-such-dataset: could not load this dataset from the Hugging Face Hub"):
+        load_table(make_config("nobody-here/no-such-dataset"))
+
+
+def test_unreachable_hub_id_gives_one_error_line_on_the_command_line(write_config, make_config, hub_offline):
+    config = write_config(make_config("nobody-here/no-such-dataset"))
+
+    result = CliRunner().invoke(app, ["data", "validate", str(config)])
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: nobody-here/no-such-dataset:")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+# ----------------------------------------------------------------------------- column mapping and labels
+
+
+def test_columns_are_mapped_onto_canonical_names(write_csv, make_config):
+    rows = [{"doc": r["article_id"], "idx": r["sentence_id"], "sentence": r["text"], "claim": "Audit finds fraud",
+             "verdict": r["claim_type"], "part": r["split"]} for r in ROWS]
+    raw = make_config(write_csv(rows), columns={"article_id": "doc", "sentence_id": "idx", "text": "sentence",
+                                                "target": "claim"}, split={"column": "part"})
+    raw["tasks"]["claim_type"]["label_column"] = "verdict"
+
+    table = load_table(raw)
+
+    assert table.columns == {**CANONICAL, "target": ["Audit finds fraud"] * 5}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "jsonl"])
+def test_label_map_renames_numeric_labels(file_format, write_csv, write_jsonl, make_config):
+    rows = [{"article_id": "a", "sentence_id": i, "text": f"Sentence {i}.", "verdict": verdict}
+            for i, verdict in enumerate([-1, 0, 1])]
+    path = write_csv(rows) if file_format == "csv" else write_jsonl(rows)
+    raw = make_config(path)
+    raw["tasks"]["claim_type"].update(label_column="verdict", label_map={"-1": "NFS", "0": "UFS", "1": "CFS"})
+
+    table = load_table(raw)
+
+    assert table.columns["claim_type"] == ["NFS", "UFS", "CFS"]
+
+
+# ----------------------------------------------------------------------------- a joined second file (FNC-1 style)
+
+
+def fnc_style_files(write_csv):
+    stances = write_csv([
+        {"Headline": "Mayor resigns", "Body ID": "1", "Stance": "agree"},
+        {"Headline": "Mayor resigns", "Body ID": "2", "Stance": "unrelated"},
+        {"Headline": "Cat elected mayor", "Body ID": "1", "Stance": "unrelated"},
+        {"Headline": "Mayor refuses to go", "Body ID": "1", "Stance": "disagree"},
+    ], name="fnc/stances.csv")
+    write_csv([
+        {"Body ID": "1", "articleBody": "The mayor resigned on Monday after the audit."},
+        {"Body ID": "2", "articleBody": "A cat show opened in the town hall."},
+    ], name="fnc/bodies.csv")
+    return stances
+
+
+def fnc_config(stances, make_config):
+    raw = make_config(stances, tasks=("stance",), join={"path": "bodies.csv", "key": "Body ID"},
+                      columns={"article_id": "Body ID", "sentence_id": None, "text": "articleBody",
+                               "target": "Headline"})
+    raw["tasks"]["stance"]["label_column"] = "Stance"
+    return raw
+
+
+def test_join_adds_the_body_of_each_headline(tmp_path, write_csv, make_config, monkeypatch):
+    raw = fnc_config(fnc_style_files(write_csv), make_config)
+    monkeypatch.chdir(tmp_path)  # the join path is relative to the data file's folder, not here
+
+    table = load_table(raw)
+
+    body_1, body_2 = "The mayor resigned on Monday after the audit.", "A cat show opened in the town hall."
+    assert table.columns["text"] == [body_1, body_2, body_1, body_1]
+    assert table.columns["target"] == ["Mayor resigns", "Mayor resigns", "Cat elected mayor", "Mayor refuses to go"]
+    assert table.columns["stance"] == ["agree", "unrelated", "unrelated", "disagree"]
+
+
+def test_join_numbers_the_rows_of_each_article_when_there_is_no_sentence_id(write_csv, make_config):
+    table = load_table(fnc_config(fnc_style_files(write_csv), make_config))
+
+    assert list(zip(table.columns["article_id"], table.columns["sentence_id"])) == [
+        ("1", "0"), ("2", "0"), ("1", "1"), ("1", "2")]
+
+
+def test_join_key_without_a_match_names_the_row_as_in_a_spreadsheet(write_csv, make_config):
+    stances = fnc_style_files(write_csv)
+    stances.write_text(stances.read_text(encoding="utf-8").replace("Cat elected mayor,1", "Cat elected mayor,9"),
+                       encoding="utf-8")
+
+    # The unmatched id is on the third data row, which is line 4 of the CSV ("row 4", as elsewhere).
+    with pytest.raises(UserError, match=r"row 4: 'Body ID' = '9' has no match"):
+        load_table(fnc_config(stances, make_config))
+
+
+# ----------------------------------------------------------------------------- the default target
+
+
+def test_default_target_is_the_first_sentence_of_each_article(write_csv, make_config):
+    rows = [
+        {"article_id": "a", "sentence_id": "1", "text": "Body of a.", "claim_type": "CFS"},
+        {"article_id": "a", "sentence_id": "0", "text": "Title of a", "claim_type": "NFS"},
+        {"article_id": "b", "sentence_id": "0", "text": "Title of b", "claim_type": "UFS"},
+        {"article_id": "b", "sentence_id": "1", "text": "Body of b.", "claim_type": "CFS"},
+    ]
+
+    table = load_table(make_config(write_csv(rows)))
+
+    assert table.columns["target"] == ["Title of a", "Title of a", "Title of b", "Title of b"]
+
+
+def test_sentence_ids_are_compared_as_numbers_to_find_the_first_sentence(write_csv, make_config):
+    rows = [
+        {"article_id": "a", "sentence_id": "10", "text": "Tenth sentence.", "claim_type": "CFS"},
+        {"article_id": "a", "sentence_id": "9", "text": "Ninth sentence.", "claim_type": "NFS"},
+    ]
+
+    table = load_table(make_config(write_csv(rows)))
+
+    assert table.columns["target"] == ["Ninth sentence.", "Ninth sentence."]
+
+
+def test_without_sentence_ids_the_first_row_of_an_article_is_its_title(write_csv, make_config):
+    rows = [{"article_id": r["article_id"], "text": r["text"], "claim_type": r["claim_type"]} for r in ROWS]
+
+    table = load_table(make_config(write_csv(rows), columns={"sentence_id": None}))
+
+    assert table.columns["sentence_id"] == ["0", "1", "2", "0", "1"]
+    assert table.columns["target"] == CANONICAL["target"]
+
+
+def test_a_target_column_is_used_as_it_is(write_csv, make_config):
+    rows = [{**row, "target": "Audit finds fraud"} for row in ROWS]
+
+    table = load_table(make_config(write_csv(rows)))
+
+    assert table.columns["target"] == ["Audit finds fraud"] * 5

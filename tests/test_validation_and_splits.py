@@ -1,0 +1,206 @@
+"""Data problems are reported as one UserError naming the file, row and column; splits keep
+every article whole.
+
+Each validation test starts from a small valid corpus (12 articles: 8 train, 2 dev, 2 test) and
+breaks one thing. CSV rows are named as in a spreadsheet: the first data row is "row 2".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.config import validate_config
+from classifier.data import load_corpus, read_rows, split_by_article
+from classifier.errors import UserError
+
+
+def article_splits(articles: int = 12) -> dict[str, str]:
+    return {f"art{a:02d}": "train" if a < 8 else ("dev" if a < 10 else "test") for a in range(articles)}
+
+
+@pytest.fixture
+def valid_rows(make_rows):
+    """12 articles x 3 sentences; each article has one CFS, one UFS and one NFS sentence."""
+    return make_rows(articles=12, sentences=3, splits=article_splits())
+
+
+@pytest.fixture
+def corpus_error(write_csv, make_config):
+    """``corpus_error(rows, path=None, **data) -> str``: the UserError of loading ``rows`` (as a CSV)
+    or the file at ``path``."""
+
+    def load(rows=None, path=None, **data):
+        raw = make_config(path or write_csv(rows), **data)
+        with pytest.raises(UserError) as caught:
+            load_corpus(validate_config(raw))
+        return str(caught.value)
+
+    return load
+
+
+def test_valid_corpus_loads(valid_rows, write_csv, make_config):
+    corpus, _ = load_corpus(validate_config(make_config(write_csv(valid_rows))))
+
+    assert {split: len(corpus[split]) for split in corpus} == {"train": 24, "dev": 6, "test": 6}
+
+
+# ----------------------------------------------------------------------------- validation errors
+
+
+def test_missing_file_is_reported(tmp_path, make_config):
+    path = tmp_path / "no_such_file.csv"
+
+    with pytest.raises(UserError, match="no_such_file.csv: file not found"):
+        load_corpus(validate_config(make_config(path)))
+
+
+def test_missing_file_in_a_relative_folder_is_reported_as_not_found(tmp_path, make_config, monkeypatch, hub_offline):
+    # "data/corpus.csv" has the shape of a Hub id (owner/name), but its .csv suffix says it is a file.
+    monkeypatch.chdir(tmp_path)
+
+    with pytest.raises(UserError, match="data/corpus.csv: file not found"):
+        load_corpus(validate_config(make_config("data/corpus.csv")))
+
+
+def test_missing_column_names_the_nearest_column(valid_rows, corpus_error):
+    rows = [{("texts" if k == "text" else k): v for k, v in row.items()} for row in valid_rows]
+
+    message = corpus_error(rows)
+
+    assert "missing column 'text'" in message
+    assert "(did you mean 'texts'?)" in message
+
+
+def test_empty_text_names_the_row(valid_rows, corpus_error):
+    valid_rows[1]["text"] = "   "
+
+    assert "row 3: column 'text' is empty" in corpus_error(valid_rows)
+
+
+def test_empty_text_in_jsonl_names_the_line(valid_rows, write_jsonl, corpus_error):
+    valid_rows[1]["text"] = ""
+
+    assert "line 2: column 'text' is empty" in corpus_error(path=write_jsonl(valid_rows))
+
+
+def test_unknown_label_names_row_column_and_allowed_labels(valid_rows, corpus_error):
+    valid_rows[4]["claim_type"] = "CLAIM"
+
+    message = corpus_error(valid_rows)
+
+    assert "row 6: unknown label 'CLAIM' in column 'claim_type' (expected one of CFS, UFS, NFS)" in message
+
+
+def test_label_with_one_example_is_refused(valid_rows, write_csv, make_config):
+    valid_rows[4]["claim_type"] = "RARE"
+    raw = make_config(write_csv(valid_rows))
+    del raw["tasks"]["claim_type"]["labels"]  # any label is allowed, but a class needs 2 examples
+
+    with pytest.raises(UserError, match="row 6: label 'RARE' of task 'claim_type' has only 1 example in train"):
+        load_corpus(validate_config(raw))
+
+
+def test_duplicate_article_and_sentence_id_names_both_rows(valid_rows, corpus_error):
+    valid_rows[4]["sentence_id"] = valid_rows[3]["sentence_id"]
+
+    assert "row 6: duplicate (article_id, sentence_id) = ('art01', '0') (first at row 5)" in corpus_error(valid_rows)
+
+
+def test_label_in_dev_never_seen_in_train_is_refused(valid_rows, write_csv, make_config):
+    dev_row = next(i for i, row in enumerate(valid_rows) if row["split"] == "dev")
+    valid_rows[dev_row]["claim_type"] = "NEW"
+    raw = make_config(write_csv(valid_rows))
+    del raw["tasks"]["claim_type"]["labels"]
+
+    with pytest.raises(UserError, match=f"row {dev_row + 2}: label 'NEW' of task 'claim_type' is in dev but never in train"):
+        load_corpus(validate_config(raw))
+
+
+def test_article_in_two_splits_is_refused(valid_rows, corpus_error):
+    last = len(valid_rows) - 1
+    valid_rows[last]["split"] = "train"  # the last article's other sentences are in test
+
+    message = corpus_error(valid_rows)
+
+    assert f"row {last + 2}: article 'art11' is in split 'train' here but in 'test'" in message
+
+
+def test_declared_label_without_train_example_is_refused(valid_rows, write_csv, make_config):
+    raw = make_config(write_csv(valid_rows))
+    raw["tasks"]["claim_type"]["labels"] = ["CFS", "UFS", "NFS", "OTHER"]
+
+    with pytest.raises(UserError, match="label 'OTHER' of task 'claim_type' has no example in train"):
+        load_corpus(validate_config(raw))
+
+
+# ----------------------------------------------------------------------------- splitting
+
+
+def split_articles(path, make_config, seed=13, **split):
+    config = validate_config(make_config(path, **({"split": split} if split else {})))
+    table = read_rows(config.data, config.tasks)
+    rows = split_by_article(table, config.data.split, seed, stratify="claim_type")
+    return {name: {table.columns["article_id"][i] for i in indices} for name, indices in rows.items()}, rows
+
+
+def test_the_files_split_column_is_used(valid_rows, write_csv, make_config):
+    articles, _ = split_articles(write_csv(valid_rows), make_config)
+
+    assert articles == {"train": {f"art{a:02d}" for a in range(8)}, "dev": {"art08", "art09"},
+                        "test": {"art10", "art11"}}
+
+
+@pytest.fixture
+def unsplit_corpus(make_rows, write_csv):
+    """30 articles x 4 sentences without a split column."""
+    return write_csv(make_rows(articles=30, sentences=4), name="unsplit.csv")
+
+
+def test_without_a_split_column_every_article_lands_in_exactly_one_split(unsplit_corpus, make_config):
+    articles, rows = split_articles(unsplit_corpus, make_config)
+
+    assert all(articles[name] for name in ("train", "dev", "test"))
+    assert articles["train"].isdisjoint(articles["dev"])
+    assert articles["train"].isdisjoint(articles["test"])
+    assert articles["dev"].isdisjoint(articles["test"])
+    assert articles["train"] | articles["dev"] | articles["test"] == {f"art{a:02d}" for a in range(30)}
+    assert sorted(i for indices in rows.values() for i in indices) == list(range(120))
+
+
+def test_without_a_split_column_the_shares_follow_the_config(unsplit_corpus, make_config):
+    articles, _ = split_articles(unsplit_corpus, make_config, dev_size=0.1, test_size=0.2)
+
+    assert (len(articles["train"]), len(articles["dev"]), len(articles["test"])) == (21, 3, 6)
+
+
+def test_the_same_seed_gives_the_same_split(unsplit_corpus, make_config):
+    first, _ = split_articles(unsplit_corpus, make_config, seed=7)
+    second, _ = split_articles(unsplit_corpus, make_config, seed=7)
+
+    assert first == second
+
+
+def test_another_seed_gives_another_split(unsplit_corpus, make_config):
+    reference, _ = split_articles(unsplit_corpus, make_config, seed=7)
+    others = [split_articles(unsplit_corpus, make_config, seed=seed)[0] for seed in (1, 2, 3)]
+
+    assert any(other["test"] != reference["test"] for other in others)
+
+
+def test_dev_is_carved_from_train_when_the_file_has_only_train_and_test(make_rows, write_csv, make_config):
+    splits = {f"art{a:02d}": "test" if a >= 24 else "train" for a in range(30)}
+    path = write_csv(make_rows(articles=30, sentences=4, splits=splits))
+
+    articles, _ = split_articles(path, make_config)
+
+    assert articles["test"] == {f"art{a:02d}" for a in range(24, 30)}
+    assert articles["dev"] and articles["dev"] < {f"art{a:02d}" for a in range(24)}
+    assert articles["dev"].isdisjoint(articles["train"])
+    assert articles["train"] | articles["dev"] == {f"art{a:02d}" for a in range(24)}
+
+
+def test_too_few_articles_to_split_is_a_user_error(make_rows, write_csv, make_config):
+    path = write_csv(make_rows(articles=3, sentences=3))
+
+    with pytest.raises(UserError, match="only 3 articles in train"):
+        split_articles(path, make_config)
