@@ -137,13 +137,13 @@ def write_config(tmp_path):
     return write
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_config():
     """``make_config(data_path, tasks=("claim_type",), char_ngrams=None, **data) -> dict``."""
     return config_dict
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_rows():
     """``make_rows(articles=30, sentences=4, splits=None) -> list[dict]``: a synthetic corpus."""
     return synthetic_rows

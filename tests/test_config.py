@@ -1,0 +1,214 @@
+"""The YAML config is checked before any data is read; each problem is one UserError that names
+the file, the dotted key, and (for a misspelt key or hyper-parameter) the nearest valid one."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.config import Config, apply_override, load_config
+from classifier.errors import UserError
+
+
+@pytest.fixture
+def raw(make_config):
+    """A valid raw config with a text task and a pair task (the data file is never read here)."""
+    return make_config("corpus.csv", tasks=("claim_type", "stance"))
+
+
+def config_error(write_config, raw: dict, overrides: list[str] | None = None) -> str:
+    path = write_config(raw)
+    with pytest.raises(UserError) as caught:
+        load_config(path, overrides)
+    return str(caught.value)
+
+
+def test_valid_config_loads(write_config, raw):
+    config = load_config(write_config(raw))
+
+    assert isinstance(config, Config)
+    assert config.tasks["stance"].input == "pair"
+    assert config.tasks["stance"].model.params == {"C": 4.0}
+
+
+def test_missing_config_file_is_reported(tmp_path):
+    with pytest.raises(UserError, match="nothing.yaml: config file not found"):
+        load_config(tmp_path / "nothing.yaml")
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("name: test\nseed: 13\n\tdata: {path: corpus.csv}\n", encoding="utf-8")
+
+    with pytest.raises(UserError, match=r"broken.yaml: line 3: YAML syntax error"):
+        load_config(path)
+
+
+def test_config_that_is_not_a_mapping_is_refused(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- name\n- seed\n", encoding="utf-8")
+
+    with pytest.raises(UserError, match="must be a YAML mapping"):
+        load_config(path)
+
+
+# ----------------------------------------------------------------------------- unknown keys
+
+
+def test_misspelt_task_key_names_the_nearest_valid_key(write_config, raw):
+    raw["tasks"]["stance"]["modle"] = raw["tasks"]["stance"].pop("model")
+
+    assert "unknown key 'tasks.stance.modle' (did you mean 'model'?)" in config_error(write_config, raw)
+
+
+def test_misspelt_data_key_names_the_nearest_valid_key(write_config, raw):
+    raw["data"]["pth"] = raw["data"].pop("path")
+
+    assert "unknown key 'data.pth' (did you mean 'path'?)" in config_error(write_config, raw)
+
+
+def test_unknown_key_beside_a_valid_one_names_the_nearest_valid_key(write_config, raw):
+    raw["data"]["pth"] = "other.csv"
+
+    assert "unknown key 'data.pth' (did you mean 'path'?)" in config_error(write_config, raw)
+
+
+@pytest.mark.parametrize("section, key, nearest", [
+    (("data", "columns"), "txt", "text"),
+    (("data", "split"), "colum", "column"),
+    (("tasks", "claim_type", "features"), "word_ngram", "word_ngrams"),
+])
+def test_unknown_nested_key_names_its_full_path_and_nearest_key(write_config, raw, section, key, nearest):
+    node = raw
+    for part in section:
+        node = node.setdefault(part, {})
+    node[key] = "x"
+
+    message = config_error(write_config, raw)
+
+    assert f"unknown key '{'.'.join(section)}.{key}' (did you mean '{nearest}'?)" in message
+
+
+# ----------------------------------------------------------------------------- wrong values
+
+
+def test_wrong_type_names_the_key_and_the_value(write_config, raw):
+    raw["seed"] = "thirteen"
+
+    message = config_error(write_config, raw)
+
+    assert "key 'seed'" in message
+    assert "valid integer" in message
+    assert "'thirteen'" in message
+
+
+def test_ngram_range_with_bounds_reversed_is_refused(write_config, raw):
+    raw["tasks"]["claim_type"]["features"]["word_ngrams"] = [3, 1]
+
+    assert "key 'tasks.claim_type.features.word_ngrams'" in config_error(write_config, raw)
+
+
+def test_missing_required_key_is_named(write_config, raw):
+    del raw["tasks"]["claim_type"]["model"]
+
+    assert "missing key 'tasks.claim_type.model'" in config_error(write_config, raw)
+
+
+def test_unknown_model_name_lists_the_models(write_config, raw):
+    raw["tasks"]["stance"]["model"]["name"] = "random_forest"
+
+    message = config_error(write_config, raw)
+
+    assert "key 'tasks.stance.model.name'" in message
+    assert "'logistic_regression'" in message and "'linear_svm'" in message
+    assert "'random_forest'" in message
+
+
+def test_invalid_hyper_parameter_value_names_the_model_key(write_config, raw):
+    raw["tasks"]["stance"]["model"]["C"] = -1
+
+    message = config_error(write_config, raw)
+
+    assert "invalid value in 'tasks.stance.model'" in message
+    assert "'C' parameter" in message
+
+
+def test_unknown_hyper_parameter_names_the_nearest_one(write_config, raw):
+    raw["tasks"]["stance"]["model"]["CC"] = 1
+
+    message = config_error(write_config, raw)
+
+    assert "unknown hyper-parameter 'tasks.stance.model.CC' for logistic_regression (did you mean 'C'?)" in message
+
+
+def test_hyper_parameter_of_another_model_is_unknown(write_config, raw):
+    raw["tasks"]["stance"]["model"] = {"name": "complement_nb", "C": 1.0}
+
+    assert "unknown hyper-parameter 'tasks.stance.model.C' for complement_nb" in config_error(write_config, raw)
+
+
+def test_model_settings_without_probabilities_are_refused(write_config, raw):
+    # Predictions report a probability per sentence; SGD's hinge loss has no predict_proba.
+    raw["tasks"]["claim_type"]["model"] = {"name": "sgd", "loss": "hinge"}
+
+    assert "tasks.claim_type.model" in config_error(write_config, raw)
+
+
+# ----------------------------------------------------------------------------- --set overrides
+
+
+def test_override_parses_numbers_as_numbers():
+    raw = {"tasks": {"stance": {"model": {"name": "sgd"}}}}
+
+    apply_override(raw, "tasks.stance.model.alpha=0.001")
+    apply_override(raw, "seed=7")
+
+    assert raw["tasks"]["stance"]["model"]["alpha"] == 0.001
+    assert raw["seed"] == 7
+
+
+def test_override_parses_yaml_values():
+    raw = {}
+
+    apply_override(raw, "features.word_ngrams=[1, 3]")
+    apply_override(raw, "features.char_ngrams=null")
+    apply_override(raw, "name=my-model")
+
+    assert raw == {"features": {"word_ngrams": [1, 3], "char_ngrams": None}, "name": "my-model"}
+
+
+def test_override_creates_missing_sections():
+    raw = {"data": {"path": "a.csv"}}
+
+    apply_override(raw, "data.split.column=part")
+
+    assert raw == {"data": {"path": "a.csv", "split": {"column": "part"}}}
+
+
+def test_override_without_equals_sign_is_refused():
+    with pytest.raises(UserError, match="--set data.path: expected KEY=VALUE"):
+        apply_override({}, "data.path")
+
+
+def test_override_below_a_plain_value_is_refused():
+    with pytest.raises(UserError, match="'seed' is a value, not a section"):
+        apply_override({"seed": 13}, "seed.value=1")
+
+
+def test_load_config_applies_overrides(write_config, raw):
+    config = load_config(write_config(raw), ["tasks.stance.model.C=0.5", "data.path=other.csv", "seed=2"])
+
+    assert config.tasks["stance"].model.params == {"C": 0.5}
+    assert config.data.path == "other.csv"
+    assert config.seed == 2
+
+
+def test_override_creating_an_unknown_key_is_refused(write_config, raw):
+    message = config_error(write_config, raw, ["tasks.stance.modle.C=0.5"])
+
+    assert "unknown key 'tasks.stance.modle' (did you mean 'model'?)" in message
+
+
+def test_override_with_invalid_hyper_parameter_is_refused(write_config, raw):
+    message = config_error(write_config, raw, ["tasks.stance.model.C=-2"])
+
+    assert "invalid value in 'tasks.stance.model'" in message

@@ -1,0 +1,190 @@
+"""Properties of text handling that must hold for any input: sentence splitting never loses,
+changes or reorders a character; loaders return text exactly as written; predictions report
+sentences as exact slices of the article.
+
+Inputs mix news-like words (abbreviations, numbers, quotes, URLs) with Cyrillic, Arabic, emoji,
+curly quotes and unusual whitespace (non-breaking, ideographic and line-separator spaces).
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from classifier.config import DataConfig, TaskConfig
+from classifier.data import read_rows
+from classifier.sentences import split_sentences
+
+PROPERTY_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+NEWS_WORDS = [
+    "The", "minister", "said", "on", "Tuesday", "that", "23", "people", "died.", "U.S.", "Dr.", "St.", "3.5%",
+    "$1.2bn", "e.g.", "Mr.", "Smith", "“We", "will", "win,”", "she", "told", "reporters.", "Why?", "No!",
+    "‘quoted’", "«guillemets»", "...", "—", "Read more:", "www.example.com/news/2024/03/11",
+    "https://news.example.org/a?b=c", "Москва", "заявил", "министр.", "الحكومة", "قالت", "إن", "😀", "👍🏽",
+    "🇺🇦", "naïve", "Zürich", "日本の", "首相は", "述べた。", "x\u0301",
+]
+SPACES = [" ", " ", " ", "  ", "\u00a0", "\u202f", "\u3000", "\t", "\n", "\n\n", "\r\n", " \n ", "\u2028"]
+
+news_like_articles = st.lists(
+    st.tuples(st.sampled_from(NEWS_WORDS), st.sampled_from(SPACES)), min_size=1, max_size=60,
+).map(lambda pairs: "".join(word + space for word, space in pairs))
+
+any_articles = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+
+articles = st.one_of(news_like_articles, any_articles)
+
+
+def visible(text: str) -> str:
+    """The text without any whitespace."""
+    return "".join(text.split())
+
+
+# ----------------------------------------------------------------------------- sentence splitting
+
+
+@PROPERTY_SETTINGS
+@given(articles)
+@example("Title line\n\nDr. Smith went to Washington. He arrived at 3.5 p.m.\u00a0on Tuesday.")
+@example("Заголовок\nМинистр заявил: «Всё хорошо». Потом ушёл.")
+@example("عنوان\nقالت الحكومة إن الوضع مستقر. وأضافت أن 😀 ممنوع.")
+def test_every_visible_character_is_in_exactly_one_sentence_in_order(article):
+    sentences = split_sentences(article)
+    assert "".join(visible(s.text) for s in sentences) == visible(article)
+
+
+@PROPERTY_SETTINGS
+@given(articles)
+def test_no_sentence_is_empty_or_padded_with_whitespace(article):
+    for sentence in split_sentences(article):
+        assert sentence.text.strip() == sentence.text
+        assert sentence.text != ""
+
+
+@PROPERTY_SETTINGS
+@given(articles)
+def test_each_sentence_is_the_slice_of_the_article_at_its_offsets(article):
+    sentences = split_sentences(article)
+    for sentence in sentences:
+        assert article[sentence.start:sentence.end] == sentence.text
+    for before, after in zip(sentences, sentences[1:]):
+        assert before.end <= after.start
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(st.sampled_from(["Москва", "заявил", "الحكومة", "قالت", "😀", "👍🏽", "“quoted”", "‘single’",
+                                 "«Ёлка»", "🇺🇦", "naïve"]), min_size=1, max_size=30),
+       st.lists(st.sampled_from([" ", "\u00a0", "\u202f", "\n", "\u3000"]), min_size=30, max_size=30))
+def test_unicode_words_are_never_cut_or_changed(words, spaces):
+    article = "".join(word + space for word, space in zip(words, spaces))
+    sentences = split_sentences(article)
+    assert [word for s in sentences for word in s.text.split()] == words
+
+
+def test_non_breaking_space_inside_a_sentence_is_kept():
+    article = "Title\n\nThe border is 23\u00a0km away. Officials said so."
+    texts = [s.text for s in split_sentences(article)]
+    assert "The border is 23\u00a0km away." in texts
+
+
+# ----------------------------------------------------------------------------- loaders
+
+cell_text = st.text(
+    st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\t"), min_size=1, max_size=80,
+).filter(lambda text: text.strip() != "")
+unicode_cells = st.one_of(cell_text, news_like_articles.map(str.strip).filter(bool))
+
+TASKS = {"claim_type": TaskConfig.model_validate({"model": {"name": "logistic_regression"}})}
+_files = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("loader-round-trips")
+
+
+def _fresh_file(folder: Path, suffix: str) -> Path:
+    """A new path for every example (the datasets cache keys on path and modification time)."""
+    return folder / f"rows{next(_files)}{suffix}"
+
+
+def _rows(texts: list[str]) -> list[dict]:
+    return [{"article_id": f"a{i // 3}", "sentence_id": str(i % 3), "text": text, "target": "Headline",
+             "claim_type": "CFS"} for i, text in enumerate(texts)]
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(unicode_cells, min_size=1, max_size=6))
+@example(["Москва заявила", "قالت الحكومة إن", "😀 “curly” ‘quotes’", "23\u00a0km", "a,b \"c\"\nnext line"])
+def test_csv_text_comes_back_unchanged(scratch, texts):
+    path = _fresh_file(scratch, ".csv")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(_rows(texts)[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_rows(texts))
+    table = read_rows(DataConfig(path=str(path)), TASKS)
+    assert table.columns["text"] == texts
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(unicode_cells, min_size=1, max_size=6))
+@example(["Москва заявила", "قالت الحكومة إن", "😀 “curly” ‘quotes’", "23\u00a0km", "line\u2028separator"])
+def test_jsonl_text_comes_back_unchanged(scratch, texts):
+    path = _fresh_file(scratch, ".jsonl")
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _rows(texts)), encoding="utf-8")
+    table = read_rows(DataConfig(path=str(path)), TASKS)
+    assert table.columns["text"] == texts
+
+
+# ----------------------------------------------------------------------------- prediction
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory):
+    """A two-task model trained once on a few sentences with Unicode in them."""
+    import yaml
+
+    from classifier.config import load_config
+    from classifier.persistence import load_model
+    from classifier.training import train
+
+    folder = tmp_path_factory.mktemp("props-model")
+    labels = [("CFS", "agree"), ("UFS", "discuss"), ("NFS", "unrelated"), ("CFS", "disagree")]
+    texts = {"CFS": "Officials said {n} people died in Москва.", "UFS": "The meeting began at {n} o'clock.",
+             "NFS": "What a terrible week 😀 for الحكومة!"}
+    rows = []
+    for a in range(10):
+        split = "train" if a < 6 else ("dev" if a < 8 else "test")
+        for s, (claim, stance) in enumerate(labels):
+            rows.append({"article_id": f"a{a}", "sentence_id": str(s), "text": texts[claim].format(n=a * 7 + s),
+                         "target": f"Headline {a}", "claim_type": claim, "stance": stance, "split": split})
+    data = folder / "corpus.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    config = {"name": "props", "seed": 3, "output_dir": str(folder), "data": {"path": str(data)},
+              "tasks": {"claim_type": {"features": {"char_ngrams": None}, "model": {"name": "logistic_regression"}},
+                        "stance": {"input": "pair", "features": {"char_ngrams": None},
+                                   "model": {"name": "logistic_regression"}}}}
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = train(load_config(path), folder / "model")
+    return load_model(result.folder)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(article=news_like_articles.filter(lambda text: text.strip() != ""))
+@example(article="Заголовок\n\nМинистр заявил: «Всё хорошо».\u00a0Потом ушёл. 😀\nقالت الحكومة إن الوضع مستقر.")
+def test_predicted_sentences_are_the_article_slices(small_model, article):
+    prediction = small_model.predict_article(article)
+    assert [row["text"] for row in prediction.sentences] == [s.text for s in split_sentences(article)]
+    for row in prediction.sentences:
+        assert article[row["start"]:row["end"]] == row["text"]
+    assert prediction.summary["sentences"] == len(prediction.sentences)

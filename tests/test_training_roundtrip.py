@@ -1,0 +1,277 @@
+"""Train -> save -> load -> predict, what a model folder records, reproducibility, and scores.
+
+Most tests share the session's ``trained_model`` (both tasks on the sample corpus); the
+reproducibility tests train twice on a 12-article corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+
+import pytest
+
+import classifier
+from classifier.config import load_config, validate_config
+from classifier.data import fingerprint, read_rows
+from classifier.errors import UserError
+from classifier.evaluation import evaluate_model, fnc_score, score
+from classifier.training import train
+
+ARTICLE = """Dorvan council approves new bridge
+
+www.example-news.com/local/2024/05/bridge-vote
+
+The council voted 7 to 2 on Tuesday to approve a 40 million euro bridge over the river, the mayor said.
+Opponents said the cost was far too high. Will the bridge be finished by 2027?
+Read more: Dorvan budget in numbers
+"""
+
+
+@pytest.fixture(scope="session")
+def metadata(trained_model) -> dict:
+    return json.loads((trained_model / "metadata.json").read_text(encoding="utf-8"))
+
+
+# ----------------------------------------------------------------------------- save -> load -> predict
+
+
+def test_saved_model_loads_with_its_tasks_and_labels(trained_model):
+    model = classifier.load(trained_model)
+
+    assert model.tasks == ["claim_type", "stance"]
+    assert sorted(model.labels("claim_type")) == ["CFS", "NFS", "UFS"]
+    assert sorted(model.labels("stance")) == ["agree", "disagree", "discuss", "unrelated"]
+
+
+def test_loaded_model_labels_every_sentence_of_an_article(trained_model):
+    model = classifier.load(trained_model)
+
+    result = model.predict_article(ARTICLE)
+
+    assert [row["sentence"] for row in result.sentences] == list(range(len(result.sentences)))
+    assert len(result.sentences) == 6
+    for row in result.sentences:
+        assert row["claim_type"] in model.labels("claim_type")
+        assert row["stance"] in model.labels("stance")
+        assert 0.0 <= row["claim_type_probability"] <= 1.0
+        assert 0.0 <= row["stance_probability"] <= 1.0
+        assert ARTICLE[row["start"]:row["end"]] == row["text"]
+
+
+def test_default_stance_target_is_the_title(trained_model):
+    result = classifier.load(trained_model).predict_article(ARTICLE)
+
+    assert result.target == "Dorvan council approves new bridge"
+
+
+def test_given_target_replaces_the_title(trained_model):
+    result = classifier.load(trained_model).predict_article(ARTICLE, target="The bridge was rejected")
+
+    assert result.target == "The bridge was rejected"
+
+
+def test_article_summary_counts_sentences_and_labels(trained_model):
+    result = classifier.load(trained_model).predict_article(ARTICLE)
+
+    summary = result.summary
+    assert summary["sentences"] == 6
+    assert sum(summary["claim_type"].values()) == 6
+    assert sum(summary["stance"].values()) == 6
+    assert summary["check_worthy"] == summary["claim_type"]["CFS"]
+    assert summary["overall_stance"] in ("agree", "disagree", "discuss", "unrelated")
+
+
+def test_predicting_an_article_in_a_batch_gives_the_same_as_alone(trained_model):
+    model = classifier.load(trained_model)
+
+    batch = model.predict_articles([ARTICLE, "Another title\n\nOne more sentence."])
+
+    assert batch[0].sentences == model.predict_article(ARTICLE).sentences
+
+
+# ----------------------------------------------------------------------------- metadata.json
+
+
+def test_metadata_records_the_resolved_config(metadata, trained_model_config):
+    assert metadata["config"] == load_config(trained_model_config).model_dump(mode="json")
+
+
+def test_metadata_records_labels_and_inputs_of_each_task(metadata):
+    assert sorted(metadata["tasks"]["claim_type"]["labels"]) == ["CFS", "NFS", "UFS"]
+    assert metadata["tasks"]["claim_type"]["input"] == "text"
+    assert metadata["tasks"]["stance"]["input"] == "pair"
+
+
+def test_metadata_records_library_versions(metadata):
+    import sklearn
+
+    assert metadata["versions"]["scikit-learn"] == sklearn.__version__
+    assert {"classifier", "numpy", "scipy", "joblib", "python"} <= set(metadata["versions"])
+
+
+def test_metadata_records_the_fingerprint_of_the_training_data(metadata, trained_model_config):
+    config = load_config(trained_model_config)
+
+    assert re.fullmatch(r"[0-9a-f]{64}", metadata["data_fingerprint"])
+    assert metadata["data_fingerprint"] == fingerprint(read_rows(config.data, config.tasks))
+
+
+def test_metadata_records_dev_and_test_scores(metadata):
+    for task in ("claim_type", "stance"):
+        scores = metadata["tasks"][task]["scores"]
+        assert set(scores) == {"dev", "test"}
+        assert scores["dev"]["n"] == 133 and scores["test"]["n"] == 185  # the sample corpus' splits
+        assert 0.0 <= scores["test"]["macro_f1"] <= 1.0
+
+
+def test_metadata_records_label_counts_per_split(metadata):
+    counts = metadata["label_counts"]["claim_type"]
+
+    assert counts["train"] == {"CFS": 261, "NFS": 267, "UFS": 164}
+
+
+def test_metadata_records_the_sha256_of_each_model_file(metadata, trained_model):
+    assert set(metadata["files"]) == {"claim_type.joblib", "stance.joblib"}
+    for name, recorded in metadata["files"].items():
+        assert recorded == hashlib.sha256((trained_model / name).read_bytes()).hexdigest()
+
+
+def test_model_file_changed_after_saving_is_refused(trained_model, tmp_path):
+    copy = shutil.copytree(trained_model, tmp_path / "model")
+    with (copy / "stance.joblib").open("ab") as handle:
+        handle.write(b"\0")
+
+    with pytest.raises(UserError, match="stance.joblib: SHA-256 differs"):
+        classifier.load(copy)
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+def test_training_writes_json_and_markdown_reports(trained_model, metadata):
+    report = json.loads((trained_model / "report.json").read_text(encoding="utf-8"))
+
+    assert report == {task: info["scores"] for task, info in metadata["tasks"].items()}
+    markdown = (trained_model / "report.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Model test")
+    assert "## claim_type" in markdown and "## stance" in markdown
+
+
+@pytest.mark.parametrize("task", ["claim_type", "stance"])
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_training_writes_a_confusion_matrix_png_per_task_and_split(trained_model, task, split):
+    png = trained_model / f"confusion_{task}_{split}.png"
+
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# ----------------------------------------------------------------------------- reproducibility
+
+
+@pytest.fixture(scope="module")
+def small_config(small_corpus, make_config):
+    """Both tasks on the 12-article corpus."""
+    return validate_config(make_config(small_corpus, tasks=("claim_type", "stance")))
+
+
+@pytest.fixture(scope="module")
+def twin_models(tmp_path_factory, small_config):
+    """Two models trained with the same config and seed, into two folders."""
+    folder = tmp_path_factory.mktemp("twins")
+    return [train(small_config, output=folder / name) for name in ("first", "second")]
+
+
+def test_same_config_and_seed_give_identical_scores(twin_models):
+    first, second = twin_models
+
+    assert first.scores == second.scores
+
+
+def test_same_config_and_seed_give_identical_predictions(twin_models):
+    first, second = (classifier.load(result.folder) for result in twin_models)
+
+    assert first.predict_article(ARTICLE).sentences == second.predict_article(ARTICLE).sentences
+
+
+def test_same_data_gives_the_same_fingerprint(twin_models):
+    first, second = (json.loads((r.folder / "metadata.json").read_text())["data_fingerprint"] for r in twin_models)
+
+    assert first == second
+
+
+def test_training_again_into_a_model_folder_replaces_it(twin_models, small_config, tmp_path):
+    folder = shutil.copytree(twin_models[0].folder, tmp_path / "model")
+    (folder / "stale.txt").write_text("left over", encoding="utf-8")
+
+    train(small_config, output=folder)
+
+    assert not (folder / "stale.txt").exists()
+    assert classifier.load(folder).tasks == ["claim_type", "stance"]
+
+
+# ----------------------------------------------------------------------------- scores
+
+
+def test_fnc_score_on_a_hand_computed_example():
+    gold = ["agree", "unrelated", "disagree", "discuss"]
+    predicted = ["agree", "unrelated", "discuss", "unrelated"]
+    # Best possible: 1 + 0.25 + 1 + 1 = 3.25. Achieved: agree right 0.25 + 0.75, unrelated right
+    # 0.25, disagree -> discuss still "related" 0.25, discuss -> unrelated 0.  1.5 / 3.25.
+    assert fnc_score(gold, predicted) == pytest.approx(100 * 1.5 / 3.25)
+
+
+def test_fnc_score_is_100_for_perfect_predictions():
+    gold = ["agree", "disagree", "discuss", "unrelated"]
+
+    assert fnc_score(gold, gold) == 100.0
+
+
+def test_score_reports_fnc_score_only_for_fnc_labels():
+    stance = score(["agree", "unrelated"], ["agree", "agree"], ["agree", "disagree", "discuss", "unrelated"])
+    claims = score(["CFS", "NFS"], ["CFS", "CFS"], ["CFS", "UFS", "NFS"])
+
+    assert stance["fnc_score"] == pytest.approx(100 * 1.0 / 1.25)
+    assert "fnc_score" not in claims
+
+
+def test_score_on_a_hand_computed_example():
+    result = score(["CFS", "CFS", "NFS", "UFS"], ["CFS", "NFS", "NFS", "UFS"], ["CFS", "UFS", "NFS"])
+
+    assert result["n"] == 4
+    assert result["accuracy"] == 0.75
+    assert result["per_class"]["CFS"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3), "support": 2}
+    assert result["confusion_matrix"] == [[1, 0, 1], [0, 1, 0], [0, 0, 1]]
+    assert result["macro_f1"] == pytest.approx((2 / 3 + 1.0 + 2 / 3) / 3)
+
+
+def test_evaluate_model_on_a_data_file_scores_all_rows(trained_model, sample_corpus):
+    scores = evaluate_model(trained_model, sample_corpus)
+
+    assert set(scores) == {"claim_type", "stance"}
+    assert scores["claim_type"]["all"]["n"] == 1010
+
+
+def test_evaluate_model_on_a_data_file_can_pick_the_files_split(trained_model, sample_corpus, metadata):
+    scores = evaluate_model(trained_model, sample_corpus, split="test")
+
+    assert scores["stance"]["test"] == metadata["tasks"]["stance"]["scores"]["test"]
+
+
+def test_evaluate_model_on_a_config_scores_its_test_split_as_training_did(trained_model, trained_model_config, metadata):
+    scores = evaluate_model(trained_model, trained_model_config)
+
+    assert scores == {task: {"test": info["scores"]["test"]} for task, info in metadata["tasks"].items()}
+
+
+def test_evaluate_model_on_a_config_can_score_dev(trained_model, trained_model_config, metadata):
+    scores = evaluate_model(trained_model, trained_model_config, split="dev")
+
+    assert scores["claim_type"]["dev"] == metadata["tasks"]["claim_type"]["scores"]["dev"]
+
+
+def test_evaluate_model_refuses_an_unknown_split(trained_model, sample_corpus):
+    with pytest.raises(UserError, match="--split validation: use train, dev, test or all"):
+        evaluate_model(trained_model, sample_corpus, split="validation")
