@@ -1,0 +1,30 @@
+"""The benchmark script still runs end to end (on a few hundred rows, so CI stays fast)."""
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EMERGENT = REPO.parent / "shared" / "datasets" / "emergent"
+
+
+@pytest.mark.skipif(not EMERGENT.is_dir(), reason=f"public data sets not found at {EMERGENT}")
+def test_benchmark_writes_one_row_per_system_with_scores_and_speed(tmp_path):
+    systems = ["classifier", "tfidf+logreg"] + (["fasttext"] if importlib.util.find_spec("fasttext") else [])
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "compare.py"), "--datasets", "emergent", "--limit", "200",
+         "--systems", *systems, "--cold-start-runs", "0", "--output", str(tmp_path)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    results = json.loads((tmp_path / "results-limit200.json").read_text())
+    assert [row["system"] for row in results["rows"]] == systems
+    for row in results["rows"]:
+        assert "error" not in row, row
+        assert 0.0 <= row["macro_f1"] <= 1.0
+        assert row["train_seconds"] > 0 and row["sentences_per_second"] > 0 and row["peak_mib"] > 0
+    assert results["machine"]["cores"] >= 1
+    assert "| emergent | classifier |" in (tmp_path / "results-limit200.md").read_text()
