@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 from classifier.errors import UserError, did_you_mean
 
@@ -93,6 +93,14 @@ class TaskConfig(_Section):
     features: FeatureConfig = FeatureConfig()
     model: ModelConfig
 
+    @model_validator(mode="after")
+    def _has_features(self):
+        features = self.features
+        if self.input == "text" and not (features.word_ngrams or features.char_ngrams or features.cues):
+            raise ValueError("a text task needs at least one of features.word_ngrams, features.char_ngrams, "
+                             "features.cues")
+        return self
+
     @field_validator("label_map", mode="before")
     @classmethod
     def _keys_as_text(cls, value):
@@ -145,7 +153,7 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Config:
         raise UserError(f"{path}: a config must be a YAML mapping of keys to values")
     for override in overrides or []:
         apply_override(raw, override)
-    return validate_config(raw, source=str(path))
+    return validate_config(raw, source=str(path), overrides=overrides)
 
 
 def apply_override(raw: dict, override: str) -> None:
@@ -165,11 +173,16 @@ def apply_override(raw: dict, override: str) -> None:
     node[leaf] = yaml.safe_load(value) if value.strip() else ""
 
 
-def validate_config(raw: dict, source: str = "config") -> Config:
+def validate_config(raw: dict, source: str = "config", overrides: list[str] | None = None) -> Config:
+    """Validate a raw config dict; errors name ``source``, or the ``--set`` that caused them."""
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise UserError(f"{source}: {_describe(exc.errors()[0])}") from None
+        # A misspelt key also makes the real key "missing": report the misspelling first.
+        error = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
+        key = ".".join(str(part) for part in error["loc"])
+        culprit = next((o for o in overrides or [] if o.partition("=")[0].strip() == key), None)
+        raise UserError(f"{f'--set {culprit}' if culprit else source}: {_describe(error)}") from None
     from classifier.models import check_model_config
 
     for task, task_config in config.tasks.items():

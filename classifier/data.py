@@ -58,7 +58,7 @@ def resolve_source(data: DataConfig) -> tuple[str, str]:
             if fmt is None:
                 raise UserError(f"{path}: unknown file type '{path.suffix}'; use .csv, .jsonl or .parquet, "
                                 "or set data.format")
-        elif _looks_like_hub_id(data.path):
+        elif _looks_like_hub_id(data.path) and not data.file:
             fmt = "hub"
         else:
             raise UserError(f"{path}: file not found; check data.path (relative paths start at the current folder)")
@@ -75,8 +75,10 @@ def _is_saved_dataset(path: Path) -> bool:
 
 
 def _looks_like_hub_id(name: str) -> bool:
+    """``owner/name`` that is not a local path: no data-file suffix, no existing first folder."""
     parts = name.split("/")
-    return len(parts) == 2 and all(parts) and not name.startswith((".", "/"))
+    return (len(parts) == 2 and all(parts) and not name.startswith((".", "/", "~"))
+            and Path(name).suffix.lower() not in _FORMATS_BY_SUFFIX and not Path(parts[0]).exists())
 
 
 def read_file(path: str, fmt: str):
@@ -191,7 +193,7 @@ def _csv_header(path: str, delimiter: str) -> list[str]:
 
 def _check_json_lines(path: Path, text: str) -> None:
     rows = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -247,8 +249,7 @@ def read_rows(data: DataConfig, tasks: dict[str, TaskConfig], labels: dict[str, 
     path, fmt = resolve_source(data)
     dataset = read_file(path, fmt)
     if data.join is not None:
-        base = Path(path).parent if fmt != "disk" else Path(path)
-        dataset = _join(dataset, data, base)
+        dataset = _join(dataset, data.join, path, fmt)
     present = set(dataset.column_names)
     split_column = data.split.column if data.split.column in present else None
     if split_column is None and "split" in present and fmt == "disk":
@@ -259,46 +260,48 @@ def read_rows(data: DataConfig, tasks: dict[str, TaskConfig], labels: dict[str, 
         raise UserError(f"{path}: has no data rows")
     table = Table(source=path, where=_row_names(fmt, count, raw.get(split_column) if fmt == "disk" else None))
 
-    def column(key: str, name: str | None, required: bool = True) -> list | None:
+    def column(name: str | None, config_key: str, required: bool = True) -> list | None:
+        """The column's values as text; ``config_key`` is where the user maps it."""
         if name is None:
             return None
         if name in present:
             return [None if value is None else str(value) for value in raw[name]]
-        if required or key in data.columns.model_fields_set:
+        explicitly_mapped = config_key.rpartition(".")[2] in data.columns.model_fields_set
+        if required or (config_key.startswith("data.columns.") and explicitly_mapped):
             found = ", ".join(sorted(present))
-            raise UserError(f"{path}: missing column '{name}' for {key}{did_you_mean(name, present)}; "
-                            f"columns found: {found} (map it with data.columns.{key})")
+            raise UserError(f"{path}: missing column '{name}'{did_you_mean(name, present)}; "
+                            f"columns found: {found} (set {config_key})")
         return None
 
-    text = column("text", data.columns.text)
+    text = column(data.columns.text, "data.columns.text")
     for i, value in enumerate(text):
         if value is None or not value.strip():
             raise UserError(f"{path}: {table.where[i]}: column '{data.columns.text}' is empty; "
                             "remove the row or fill in the sentence")
-    article_ids = column("article_id", data.columns.article_id)
+    article_ids = column(data.columns.article_id, "data.columns.article_id")
     for i, value in enumerate(article_ids):
         if value is None or not value.strip():
             raise UserError(f"{path}: {table.where[i]}: column '{data.columns.article_id}' is empty; every row needs its article's id")
-    sentence_ids = column("sentence_id", data.columns.sentence_id, required=False) or _number_within(article_ids)
+    sentence_ids = column(data.columns.sentence_id, "data.columns.sentence_id", required=False) or _number_within(article_ids)
     table.columns.update(article_id=article_ids, sentence_id=sentence_ids, text=text)
     _check_unique_ids(table)
-    targets = column("target", data.columns.target, required=False)
+    targets = column(data.columns.target, "data.columns.target", required=False)
     table.columns["target"] = [t if t else "" for t in targets] if targets else _headlines(table)
     for task, task_config in tasks.items():
         allowed = (labels or {}).get(task) or task_config.labels
         table.columns[task] = _read_labels(table, task, task_config, allowed, column)
-    table.columns["split"] = _read_splits(table, column(data.split.column, split_column, required=False))
+    table.columns["split"] = _read_splits(table, column(split_column, "data.split.column", required=False))
     return table
 
 
-def _join(dataset, data: DataConfig, base: Path):
-    join = data.join
+def _join(dataset, join, path: str, fmt: str):
+    """Add ``join.columns`` of a second file to each row, matched on ``join.key``."""
+    base = Path(path) if fmt == "disk" else Path(path).parent
     other_path = Path(join.path) if Path(join.path).is_absolute() else base / join.path
     if not other_path.exists():
         raise UserError(f"{other_path}: join file not found; check data.join.path (relative to the data file's folder)")
-    suffix_format = _FORMATS_BY_SUFFIX.get(other_path.suffix.lower(), "csv")
-    other = read_file(str(other_path), suffix_format)
-    for name, columns in ((data.path, dataset.column_names), (str(other_path), other.column_names)):
+    other = read_file(str(other_path), _FORMATS_BY_SUFFIX.get(other_path.suffix.lower(), "csv"))
+    for name, columns in ((path, dataset.column_names), (str(other_path), other.column_names)):
         if join.key not in columns:
             raise UserError(f"{name}: missing join column '{join.key}' (data.join.key){did_you_mean(join.key, columns)}")
     wanted = join.columns or [c for c in other.column_names if c != join.key and c not in dataset.column_names]
@@ -314,7 +317,8 @@ def _join(dataset, data: DataConfig, base: Path):
     positions = []
     for i, key in enumerate(str(k) for k in dataset[join.key]):
         if key not in index:
-            raise UserError(f"{data.path}: row {i + 1}: '{join.key}' = '{key}' has no match in {other_path}")
+            where = _row_names(fmt, i + 1, None)[i]
+            raise UserError(f"{path}: {where}: '{join.key}' = '{key}' has no match in {other_path}")
         positions.append(index[key])
     for name in wanted:
         values = other[name]
@@ -352,7 +356,7 @@ def _headlines(table: Table) -> list[str]:
 
 def _read_labels(table: Table, task: str, config: TaskConfig, allowed: list[str] | None, column) -> list[str]:
     name = config.label_column or task
-    values = column(f"the labels of task '{task}'", name)
+    values = column(name, f"tasks.{task}.label_column")
     labels = []
     for i, value in enumerate(values):
         if value is None or not value.strip() or value.lower() == "nan":

@@ -61,3 +61,6 @@ def check_model_config(config: ModelConfig, key: str, source: str = "config") ->
         inner._validate_params()
     except InvalidParameterError as exc:
         raise UserError(f"{source}: invalid value in '{key}': {exc}") from None
+    if not hasattr(estimator, "predict_proba"):
+        raise UserError(f"{source}: '{key}' gives no probabilities with these settings "
+                        "(for sgd use loss: log_loss or modified_huber)")

@@ -150,7 +150,7 @@ def read_metadata(folder: Path) -> dict:
     return metadata
 
 
-def check_versions(metadata: dict, allow_mismatch: bool = False) -> None:
+def check_versions(folder: Path, metadata: dict, allow_mismatch: bool = False) -> None:
     """Refuse a bundle from a newer package or another scikit-learn minor version."""
     from packaging.version import InvalidVersion, Version
 
@@ -166,7 +166,7 @@ def check_versions(metadata: dict, allow_mismatch: bool = False) -> None:
     except InvalidVersion as exc:
         problems.append(f"its versions cannot be read ({exc})")
     if problems and not allow_mismatch:
-        raise UserError("; ".join(problems) + "; retrain it, or pass --allow-version-mismatch to load it anyway")
+        raise UserError(f"{folder}: " + "; ".join(problems) + "; retrain it, or pass --allow-version-mismatch to load it anyway")
 
 
 def verify_files(folder: Path, metadata: dict) -> None:
@@ -196,7 +196,7 @@ def load_model(folder: str | Path, allow_version_mismatch: bool = False):
 
     folder = Path(folder)
     metadata = read_metadata(folder)
-    check_versions(metadata, allow_version_mismatch)
+    check_versions(folder, metadata, allow_version_mismatch)
     verify_files(folder, metadata)
     pipelines = {}
     for task in metadata["tasks"]:

@@ -112,7 +112,7 @@ def corpus_with(folder: Path, change: Callable[[list[dict]], None] | None = None
 # ----------------------------------------------------------------------------- checking a run
 
 
-def snapshot(*folders: Path) -> dict[str, tuple]:
+def snapshot(*folders: Path) -> dict[str, object]:
     """Every file under ``folders`` with its size and modification time, and every folder."""
     state = {}
     for folder in folders:
@@ -171,9 +171,6 @@ def assert_refused(folder: Path, args: list, *expected: str, also_unchanged: tup
 class Case:
     id: str
     build: Callable[[Path], tuple[list, list[str]]]
-
-    def __repr__(self) -> str:
-        return self.id
 
 
 def train_on(folder: Path, data: Path, *fragments: str, **config_changes) -> tuple[list, list[str]]:

@@ -1,0 +1,297 @@
+"""The command line, driven through typer's CliRunner: train -> info -> evaluate -> predict.
+
+Exit codes: 0 success, 1 user error (one line on stderr starting with "error:", no traceback),
+2 usage error. The model is trained once for this module, through ``classifier train``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+
+import pytest
+import typer
+import yaml
+from typer.testing import CliRunner
+
+from classifier.cli import app
+
+ARTICLE = """Port of Dorvan closed after storm
+
+The storm destroyed 12 cranes on Monday, the port authority said.
+Officials said the port would reopen next week. Is the damage covered by insurance?
+"""
+
+
+def run(*args, stdin: str | None = None):
+    """``classifier ARGS...`` in-process; ``result.stdout`` and ``result.stderr`` are kept apart."""
+    return CliRunner().invoke(app, [str(arg) for arg in args], input=stdin)
+
+
+@pytest.fixture(scope="module")
+def cli_training(tmp_path_factory, small_corpus, make_config):
+    """``classifier train CONFIG -o FOLDER --format json`` on the 12-article corpus."""
+    folder = tmp_path_factory.mktemp("cli")
+    config = folder / "config.yaml"
+    config.write_text(yaml.safe_dump(make_config(small_corpus, tasks=("claim_type", "stance"))), encoding="utf-8")
+    result = run("train", config, "--output", folder / "model", "--format", "json")
+    return config, folder / "model", result
+
+
+@pytest.fixture(scope="module")
+def model(cli_training):
+    config, folder, result = cli_training
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture(scope="module")
+def config(cli_training):
+    return cli_training[0]
+
+
+@pytest.fixture
+def article(tmp_path):
+    path = tmp_path / "storm.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+# ----------------------------------------------------------------------------- help
+
+
+def leaf_commands(command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every runnable command, as the words to type (``("data", "validate")``)."""
+    if hasattr(command, "commands"):  # a group (typer ships its own copy of click)
+        return [leaf for name, sub in command.commands.items() for leaf in leaf_commands(sub, (*path, name))]
+    return [path]
+
+
+COMMANDS = leaf_commands(typer.main.get_command(app))
+
+
+def test_all_documented_commands_exist():
+    assert {" ".join(c) for c in COMMANDS} >= {"train", "evaluate", "predict", "info", "export", "data validate"}
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_of_every_command_shows_an_example(command):
+    result = run(*command, "--help")
+
+    assert result.exit_code == 0
+    assert f"Example:  classifier {' '.join(command)}" in result.stdout
+
+
+# ----------------------------------------------------------------------------- train, info
+
+
+def test_train_prints_dev_and_test_scores_and_saves_the_model(cli_training):
+    _, folder, result = cli_training
+
+    assert result.exit_code == 0
+    scores = json.loads(result.stdout)
+    assert set(scores) == {"claim_type", "stance"}
+    assert set(scores["stance"]) == {"dev", "test"}
+    assert f"saved {folder}" in result.stderr
+    assert (folder / "metadata.json").is_file()
+
+
+def test_info_shows_tasks_labels_and_data_fingerprint(model):
+    metadata = json.loads((model / "metadata.json").read_text(encoding="utf-8"))
+
+    result = run("info", model)
+
+    assert result.exit_code == 0
+    assert "task       claim_type (text): CFS, NFS, UFS" in result.stdout
+    assert "task       stance (pair): agree, disagree, discuss, unrelated" in result.stdout
+    assert metadata["data_fingerprint"] in result.stdout
+    assert "macro-F1" in result.stdout
+
+
+def test_info_format_json_prints_the_metadata(model):
+    result = run("info", model, "--format", "json")
+
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json.loads((model / "metadata.json").read_text(encoding="utf-8"))
+
+
+# ----------------------------------------------------------------------------- evaluate
+
+
+def test_evaluate_on_a_data_file_scores_all_rows_as_json(model, small_corpus):
+    with small_corpus.open(encoding="utf-8") as handle:
+        rows = sum(1 for _ in csv.DictReader(handle))
+
+    result = run("evaluate", model, small_corpus, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["claim_type"]["all"]["n"] == rows
+    assert 0.0 <= scores["stance"]["all"]["fnc_score"] <= 100.0
+
+
+def test_evaluate_on_the_config_scores_its_test_split_as_training_did(model, config, cli_training):
+    trained = json.loads(cli_training[2].stdout)
+
+    result = run("evaluate", model, config, "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {task: {"test": by_split["test"]} for task, by_split in trained.items()}
+
+
+def test_evaluate_prints_a_score_table_by_default(model, config):
+    result = run("evaluate", model, config)
+
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].split() == ["task", "split", "n", "macro-F1", "accuracy", "FNC"]
+
+
+def test_evaluate_writes_a_markdown_report_to_output(model, config, tmp_path):
+    result = run("evaluate", model, config, "--format", "markdown", "--output", tmp_path / "report.md")
+
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# Evaluation of")
+
+
+# ----------------------------------------------------------------------------- predict
+
+
+def test_predict_prints_a_table_per_article(model, article):
+    result = run("predict", model, article)
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"== {article}"
+    assert lines[1] == "   target: Port of Dorvan closed after storm"
+    assert lines[-1].startswith("summary: 4 sentences;")
+
+
+def test_predict_jsonl_gives_one_line_per_sentence_with_probabilities(model, article):
+    result = run("predict", model, article, "--format", "jsonl")
+
+    assert result.exit_code == 0, result.output
+    *sentences, summary = jsonl(result.stdout)
+    assert [row["type"] for row in sentences] == ["sentence"] * 4
+    assert [row["sentence"] for row in sentences] == [0, 1, 2, 3]
+    for row in sentences:
+        assert row["article"] == str(article)
+        assert 0.0 <= row["claim_type_probability"] <= 1.0
+        assert 0.0 <= row["stance_probability"] <= 1.0
+    assert summary["type"] == "summary"
+    assert summary["sentences"] == 4
+
+
+def test_predict_csv_has_a_header_and_one_row_per_sentence(model, article):
+    result = run("predict", model, article, "--format", "csv")
+
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["article", "sentence", "start", "end", "text", "claim_type", "claim_type_probability",
+                             "stance", "stance_probability"]
+    assert [row["text"] for row in rows][0] == "Port of Dorvan closed after storm"
+    assert len(rows) == 4
+
+
+def test_predict_writes_to_the_output_file(model, article, tmp_path):
+    output = tmp_path / "predictions.jsonl"
+
+    result = run("predict", model, article, "--format", "jsonl", "--output", output)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"wrote {output}" in result.stderr
+    assert jsonl(output.read_text(encoding="utf-8"))[-1]["type"] == "summary"
+
+
+def test_predict_target_option_sets_what_stance_is_toward(model, article):
+    result = run("predict", model, article, "--format", "jsonl", "--target", "some claim")
+
+    assert result.exit_code == 0, result.output
+    assert jsonl(result.stdout)[-1]["target"] == "some claim"
+
+
+def test_predict_reads_the_article_from_stdin(model, article):
+    from_file = run("predict", model, article, "--format", "jsonl")
+
+    result = run("predict", model, "--format", "jsonl", stdin=ARTICLE)
+
+    assert result.exit_code == 0, result.output
+    rows = jsonl(result.stdout)
+    assert {row["article"] for row in rows} == {"<stdin>"}
+    assert [{**row, "article": None} for row in rows] == [{**row, "article": None} for row in jsonl(from_file.stdout)]
+
+
+def test_predict_labels_every_txt_file_of_a_folder(model, tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Second title\n\nA second article.\n", encoding="utf-8")
+
+    result = run("predict", model, tmp_path, "--format", "jsonl")
+
+    summaries = [row["article"] for row in jsonl(result.stdout) if row["type"] == "summary"]
+    assert summaries == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+
+
+# ----------------------------------------------------------------------------- data validate
+
+
+def test_data_validate_prints_counts_per_split_and_label(config, small_corpus):
+    with small_corpus.open(encoding="utf-8") as handle:
+        splits = Counter(row["split"] for row in csv.DictReader(handle))
+
+    result = run("data", "validate", config)
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line.split() for line in lines[:3]] == [
+        ["train", str(splits["train"]), "sentences", "8", "articles"],
+        ["dev", str(splits["dev"]), "sentences", "2", "articles"],
+        ["test", str(splits["test"]), "sentences", "2", "articles"],
+    ]
+    assert any(line.startswith("claim_type   train  CFS=") for line in lines)
+    assert lines[-1].startswith("ok: ")
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+USER_ERRORS = {
+    "model folder not found": lambda model, config, tmp: ["predict", tmp / "no-model", "x.txt"],
+    "folder that is not a model": lambda model, config, tmp: ["info", tmp],
+    "article not found": lambda model, config, tmp: ["predict", model, tmp / "missing.txt"],
+    "config not found": lambda model, config, tmp: ["train", tmp / "missing.yaml"],
+    "unknown split": lambda model, config, tmp: ["evaluate", model, config, "--split", "validation"],
+    "unknown config key": lambda model, config, tmp: ["data", "validate", config, "--set", "data.pth=x.csv"],
+    "malformed --set": lambda model, config, tmp: ["train", config, "--set", "seed"],
+    "empty stdin": lambda model, config, tmp: ["predict", model],
+}
+
+
+@pytest.mark.parametrize("case", USER_ERRORS, ids=str)
+def test_user_error_exits_1_with_one_error_line_and_no_traceback(case, model, config, tmp_path):
+    result = run(*USER_ERRORS[case](model, config, tmp_path), stdin="")
+
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_unknown_option_is_a_usage_error(model):
+    result = run("predict", model, "--no-such-option")
+
+    assert result.exit_code == 2
+    assert "No such option: --no-such-option" in result.stderr
+
+
+def test_unknown_format_is_a_usage_error(model, article):
+    result = run("predict", model, article, "--format", "xml")
+
+    assert result.exit_code == 2

@@ -1,0 +1,407 @@
+"""What survives when training is interrupted or raced, and what a model folder may not smuggle in.
+
+Interrupted and concurrent trainings run ``classifier train`` in real subprocesses. To hit the
+interesting moment exactly, the subprocess runs the same ``classifier.cli.main`` through a small
+launcher that only *observes* progress: it touches a marker file when the first pipeline starts
+fitting (or when the finished bundle is about to be moved into place, where it can also pause or
+wait for a second process). The test waits for the marker and then sends the signal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import classifier
+from classifier.cli import app
+from classifier.errors import UserError
+from classifier.persistence import sha256
+
+SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "data" / "sample_corpus.csv"
+
+LAUNCHER = r'''
+import sys, time
+from pathlib import Path
+
+marker, stage = Path(sys.argv[1]), sys.argv[2]
+import classifier.persistence as persistence
+import classifier.training as training
+
+if stage == "fit":          # touch the marker when the first pipeline starts fitting
+    fit_task = training.fit_task
+    def observed_fit_task(*args, **kwargs):
+        marker.touch()
+        return fit_task(*args, **kwargs)
+    training.fit_task = observed_fit_task
+elif stage == "save":       # touch the marker with the bundle staged, then pause before moving it
+    replace_folder = persistence._replace_folder
+    def paused_replace_folder(staging, folder):
+        marker.touch()
+        time.sleep(60)
+        return replace_folder(staging, folder)
+    persistence._replace_folder = paused_replace_folder
+elif stage.startswith("barrier:"):  # staged, wait until the other process is staged too, then move
+    other = Path(stage.split(":", 1)[1])
+    replace_folder = persistence._replace_folder
+    def synchronised_replace_folder(staging, folder):
+        marker.touch()
+        deadline = time.monotonic() + 60
+        while not other.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return replace_folder(staging, folder)
+    persistence._replace_folder = synchronised_replace_folder
+
+from classifier.cli import main
+sys.argv = ["classifier", *sys.argv[3:]]
+main()
+'''
+
+# ----------------------------------------------------------------------------- corpora and configs
+
+LABELS = [("CFS", "agree"), ("UFS", "discuss"), ("NFS", "unrelated"),
+          ("CFS", "disagree"), ("UFS", "agree"), ("NFS", "discuss")]
+TEMPLATES = {"CFS": "Officials said {n} people were killed in {place} on Tuesday.",
+             "UFS": "The council meeting in {place} started at {n} o'clock.",
+             "NFS": "What a terrible week it has been for {place}!"}
+FAST_TASKS = {
+    "claim_type": {"features": {"char_ngrams": None}, "model": {"name": "logistic_regression"}},
+    "stance": {"input": "pair", "features": {"char_ngrams": None}, "model": {"name": "logistic_regression"}},
+}
+
+
+def write_rows(path: Path, rows: list[dict]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def tiny_corpus(path: Path) -> Path:
+    """12 articles x 6 sentences, every label in every split: trains in well under a second."""
+    rows = []
+    for a in range(12):
+        split = "train" if a < 8 else ("dev" if a < 10 else "test")
+        for s, (claim, stance) in enumerate(LABELS):
+            rows.append({"article_id": f"art{a:02d}", "sentence_id": str(s),
+                         "text": TEMPLATES[claim].format(n=a * 10 + s, place=f"Town{a}"),
+                         "target": f"Headline {a}", "claim_type": claim, "stance": stance, "split": split})
+    return write_rows(path, rows)
+
+
+def large_corpus(path: Path, copies: int = 4) -> Path:
+    """The sample corpus repeated under new article ids: training takes several seconds."""
+    with SAMPLE_CORPUS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return write_rows(path, [{**row, "article_id": f"{row['article_id']}-{k}"}
+                             for k in range(copies) for row in rows])
+
+
+def write_config(path: Path, data: Path, *, seed: int = 1, slow: bool = False) -> Path:
+    tasks = json.loads(json.dumps(FAST_TASKS))
+    if slow:  # character n-grams make fitting much slower
+        for task in tasks.values():
+            task["features"]["char_ngrams"] = [2, 5]
+    config = {"name": "tiny", "seed": seed, "output_dir": str(path.parent / "models"),
+              "data": {"path": str(data)}, "tasks": tasks}
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def train_in_process(config: Path, output: Path) -> Path:
+    from classifier.config import load_config
+    from classifier.training import train
+
+    return train(load_config(config), output).folder
+
+
+# ----------------------------------------------------------------------------- checking a model folder
+
+
+def folder_state(folder: Path) -> dict:
+    """The bundle's metadata and the SHA-256 of every file in it."""
+    return {"metadata": json.loads((folder / "metadata.json").read_text(encoding="utf-8")),
+            "files": {p.name: sha256(p) for p in sorted(folder.iterdir())}}
+
+
+def assert_whole_model(folder: Path) -> dict:
+    """Every file listed in metadata matches its SHA-256 and the model loads and predicts."""
+    metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    for name, expected in metadata["files"].items():
+        assert sha256(folder / name) == expected, f"{name} does not match its recorded SHA-256"
+    model = classifier.load(folder)
+    labels = model.predict(["Officials said 3 people were killed."], ["Headline"])
+    assert set(labels) == set(metadata["tasks"])
+    return metadata
+
+
+@pytest.fixture()
+def previous_model(tmp_path) -> tuple[Path, dict]:
+    """A model already at the output path before the run under test: (folder, its state)."""
+    folder = train_in_process(write_config(tmp_path / "old.yaml", tiny_corpus(tmp_path / "old.csv")),
+                              tmp_path / "models" / "tiny")
+    return folder, folder_state(folder)
+
+
+def launch(tmp_path: Path, stage: str, marker: Path, *cli_args) -> subprocess.Popen:
+    launcher = tmp_path / "launch_classifier.py"
+    launcher.write_text(LAUNCHER, encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(launcher), str(marker), stage, *map(str, cli_args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            start_new_session=True)
+
+
+def wait_for(marker: Path, process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        if process.poll() is not None:
+            out, err = process.communicate()
+            pytest.fail(f"process ended (exit {process.returncode}) before reaching the marker:\n{err}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("timed out waiting for the subprocess to reach the marker")
+        time.sleep(0.02)
+
+
+def interrupt(process: subprocess.Popen, signal_number: int, after: float) -> tuple[str, str]:
+    time.sleep(after)
+    assert process.poll() is None, "the run finished before it could be interrupted; use a larger corpus"
+    process.send_signal(signal_number)
+    try:
+        return process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+
+
+def staging_folders(parent: Path, name: str) -> list[Path]:
+    return sorted(parent.glob(f".{name}.tmp-*"))
+
+
+# ----------------------------------------------------------------------------- (a) SIGKILL, (b) SIGINT
+
+
+def test_sigkill_during_training_leaves_the_previous_model_whole(tmp_path, previous_model):
+    folder, before = previous_model
+    config = write_config(tmp_path / "big.yaml", large_corpus(tmp_path / "big.csv"), slow=True)
+    marker = tmp_path / "fitting"
+    process = launch(tmp_path, "fit", marker, "train", config, "--output", folder)
+    wait_for(marker, process)
+    interrupt(process, signal.SIGKILL, after=1.0)
+    assert process.returncode == -signal.SIGKILL
+    assert folder_state(folder) == before
+    assert_whole_model(folder)
+
+
+def test_sigkill_while_moving_the_new_model_into_place_leaves_the_previous_model_whole(tmp_path, previous_model):
+    folder, before = previous_model
+    config = write_config(tmp_path / "new.yaml", tiny_corpus(tmp_path / "new.csv"), seed=2)
+    marker = tmp_path / "staged"
+    process = launch(tmp_path, "save", marker, "train", config, "--output", folder)
+    wait_for(marker, process)
+    assert staging_folders(folder.parent, folder.name), "the new bundle should be staged beside the old one"
+    interrupt(process, signal.SIGKILL, after=0.1)
+    assert folder_state(folder) == before
+    assert_whole_model(folder)
+
+
+def test_sigint_during_training_exits_130_with_one_line(tmp_path, previous_model):
+    folder, _ = previous_model
+    config = write_config(tmp_path / "big.yaml", large_corpus(tmp_path / "big.csv"), slow=True)
+    marker = tmp_path / "fitting"
+    process = launch(tmp_path, "fit", marker, "train", config, "--output", folder)
+    wait_for(marker, process)
+    _, stderr = interrupt(process, signal.SIGINT, after=1.0)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert len(stderr.splitlines()) == 1 and stderr.startswith("interrupted"), stderr
+
+
+def test_sigint_during_training_leaves_the_previous_model_whole_and_no_staging(tmp_path, previous_model):
+    folder, before = previous_model
+    config = write_config(tmp_path / "big.yaml", large_corpus(tmp_path / "big.csv"), slow=True)
+    marker = tmp_path / "fitting"
+    process = launch(tmp_path, "fit", marker, "train", config, "--output", folder)
+    wait_for(marker, process)
+    interrupt(process, signal.SIGINT, after=1.0)
+    assert folder_state(folder) == before
+    assert_whole_model(folder)
+    assert staging_folders(folder.parent, folder.name) == []
+
+
+def test_sigint_while_moving_the_new_model_into_place_cleans_up_and_keeps_the_previous_model(
+        tmp_path, previous_model):
+    folder, before = previous_model
+    config = write_config(tmp_path / "new.yaml", tiny_corpus(tmp_path / "new.csv"), seed=2)
+    marker = tmp_path / "staged"
+    process = launch(tmp_path, "save", marker, "train", config, "--output", folder)
+    wait_for(marker, process)
+    _, stderr = interrupt(process, signal.SIGINT, after=0.1)
+    assert process.returncode == 130, stderr
+    assert len(stderr.splitlines()) == 1, stderr
+    assert folder_state(folder) == before
+    assert staging_folders(folder.parent, folder.name) == []
+
+
+# ----------------------------------------------------------------------------- (c) concurrent trainings
+
+
+def test_two_trainings_racing_for_one_output_leave_one_whole_model(tmp_path, previous_model):
+    folder, _ = previous_model
+    data = tiny_corpus(tmp_path / "race.csv")
+    configs = [write_config(tmp_path / f"seed{seed}.yaml", data, seed=seed) for seed in (101, 202)]
+    markers = [tmp_path / "staged-101", tmp_path / "staged-202"]
+    processes = [launch(tmp_path, f"barrier:{markers[1 - i]}", markers[i], "train", configs[i], "--output", folder)
+                 for i in range(2)]
+    results = [p.communicate(timeout=180) for p in processes]
+    for process, (_, stderr) in zip(processes, results):
+        assert process.returncode == 0, stderr
+    metadata = assert_whole_model(folder)
+    assert metadata["config"]["seed"] in (101, 202)
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert report == {task: info["scores"] for task, info in metadata["tasks"].items()}, \
+        "report.json and metadata.json come from different runs"
+
+
+# ----------------------------------------------------------------------------- (d), (e) tampered files
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("safety")
+    return train_in_process(write_config(folder / "config.yaml", tiny_corpus(folder / "corpus.csv")),
+                            folder / "model")
+
+
+@pytest.fixture()
+def model_copy(trained, tmp_path) -> Path:
+    import shutil
+
+    return Path(shutil.copytree(trained, tmp_path / "model"))
+
+
+@pytest.fixture()
+def article(tmp_path) -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text("Town3 in the news\n\nOfficials said 40 people were killed in Town3 on Tuesday.\n",
+                    encoding="utf-8")
+    return path
+
+
+def predict_cli(model: Path, article: Path):
+    return CliRunner().invoke(app, ["predict", str(model), str(article)], catch_exceptions=True)
+
+
+def assert_one_line_error(result, *fragments: str) -> None:
+    assert isinstance(result.exception, SystemExit), f"unhandled {result.exception!r}"
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def record_sha256(model: Path, name: str) -> None:
+    """Do what an attacker with write access would: make metadata.json agree with the new file."""
+    path = model / "metadata.json"
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    metadata["files"][name] = sha256(model / name)
+    path.write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+
+
+class RunsACommand:
+    """Unpickling this runs a shell command (here: creates a marker file)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f"touch {shlex.quote(str(self.marker))}",)
+
+
+def test_model_file_with_one_flipped_byte_is_refused_naming_it(model_copy, article):
+    target = model_copy / "claim_type.joblib"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    assert_one_line_error(predict_cli(model_copy, article), str(target), "SHA-256")
+
+
+def test_model_file_with_one_flipped_byte_is_refused_by_the_python_api(model_copy):
+    target = model_copy / "stance.joblib"
+    data = bytearray(target.read_bytes())
+    data[-5] ^= 0x80
+    target.write_bytes(bytes(data))
+    with pytest.raises(UserError, match="stance.joblib"):
+        classifier.load(model_copy)
+
+
+def test_swapped_in_malicious_pickle_is_refused_and_never_runs(model_copy, article, tmp_path):
+    import joblib
+
+    marker = tmp_path / "pwned"
+    joblib.dump(RunsACommand(marker), model_copy / "claim_type.joblib")
+    result = predict_cli(model_copy, article)
+    assert not marker.exists(), "loading the model ran code from the pickle"
+    assert_one_line_error(result, str(model_copy / "claim_type.joblib"))
+
+
+class ForeignObject:
+    """A type outside scikit-learn/NumPy/SciPy; restoring it creates the marker file."""
+
+    marker: str = ""
+
+    def __setstate__(self, state):
+        Path(state["marker"]).touch()
+        self.__dict__.update(state)
+
+
+# ----------------------------------------------------------------------------- (f) skops export
+
+
+@pytest.fixture(scope="module")
+def exported(trained, tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("exported") / "model-skops"
+    result = CliRunner().invoke(app, ["export", str(trained), str(output), "--format", "skops"])
+    assert result.exit_code == 0, result.stderr
+    return output
+
+
+def test_skops_export_loads_and_predicts_the_same_labels(trained, exported):
+    sentences = ["Officials said 3 people were killed in Town4 on Tuesday.",
+                 "The council meeting in Town9 started at 8 o'clock.", "What a terrible week it has been!",
+                 "Москва заявила, что 5 человек погибли.", "😀"]
+    targets = ["Headline 4"] * len(sentences)
+    original, copy = classifier.load(trained), classifier.load(exported)
+    assert copy.metadata["model_format"] == "skops"
+    assert sorted(p.suffix for p in exported.glob("*.skops")) == [".skops", ".skops"]
+    expected, got = original.predict(sentences, targets), copy.predict(sentences, targets)
+    assert {task: labels for task, (labels, _) in got.items()} == \
+           {task: labels for task, (labels, _) in expected.items()}
+
+
+def test_skops_model_with_a_foreign_type_is_refused_and_never_restores_it(exported, tmp_path, article):
+    import shutil
+
+    import skops.io
+
+    model = Path(shutil.copytree(exported, tmp_path / "model"))
+    marker = tmp_path / "pwned"
+    payload = ForeignObject()
+    payload.marker = str(marker)
+    skops.io.dump(payload, model / "claim_type.skops")
+    record_sha256(model, "claim_type.skops")
+    result = predict_cli(model, article)
+    assert not marker.exists(), "loading the model restored an untrusted type"
+    assert_one_line_error(result, str(model / "claim_type.skops"), "ForeignObject")
