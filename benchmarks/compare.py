@@ -163,8 +163,6 @@ def cold_start(runs: int) -> dict:
 
 
 def machine() -> dict:
-    import psutil
-
     cpu = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -173,7 +171,7 @@ def machine() -> dict:
                 break
     except OSError:
         cpu = platform.processor() or "unknown"
-    return {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1), "cpu": cpu,
+    return {"cores": os.cpu_count(), "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1), "cpu": cpu,
             "python": platform.python_version(), "platform": platform.platform()}
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from classifier.config import Config, DataConfig, SplitConfig, TaskConfig
 from classifier.errors import UserError, did_you_mean
+from classifier.io import read_utf8_text
 
 log = logging.getLogger("classifier")
 
@@ -25,8 +26,6 @@ _SPLIT_ALIASES = {"train": "train", "training": "train", "dev": "dev", "validati
                   "valid": "dev", "val": "dev", "test": "test", "testing": "test"}
 _FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".json": "jsonl",
                       ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
-_BINARY_SIGNATURES = {b"\x89PNG": "a PNG image", b"\x1f\x8b": "gzip-compressed", b"PK\x03\x04": "a ZIP archive",
-                      b"%PDF": "a PDF document", b"PAR1": "a Parquet file", b"\xff\xd8\xff": "a JPEG image"}
 
 
 @dataclass
@@ -143,23 +142,7 @@ def _flatten_splits(dataset_dict):
 
 def _check_text_file(path: Path, fmt: str) -> None:
     """Refuse empty, binary and non-UTF-8 files; warn about a byte-order mark or CRLF line ends."""
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise UserError(f"{path}: file is empty; give a {fmt.upper()} file with a header and rows")
-    for signature, kind in _BINARY_SIGNATURES.items():
-        if raw.startswith(signature):
-            raise UserError(f"{path}: this is {kind}, not a {fmt.upper()} file")
-    if b"\x00" in raw[:65536]:
-        raise UserError(f"{path}: binary data (NUL bytes), not a {fmt.upper()} text file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(f"{path}: line {line}: not valid UTF-8 (byte {raw[exc.start]:#x}); "
-                        "re-save the file as UTF-8 (e.g. from Latin-1)") from None
-    if text.startswith("\ufeff"):
-        log.warning("%s: starts with a UTF-8 byte-order mark; it was ignored", path)
-        text = text[1:]
+    text = read_utf8_text(path, f"{fmt.upper()} file with a header and rows")
     if "\r\n" in text[:65536]:
         log.warning("%s: has Windows (CRLF) line ends; they were read as plain line ends", path)
     if fmt == "jsonl":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -10,8 +11,39 @@ from typing import TextIO
 
 from classifier.errors import UserError
 
+log = logging.getLogger("classifier")
+
 ARTICLE_SEPARATOR = "\f"
 """A form feed on its own line separates articles that share one file."""
+
+_BINARY_SIGNATURES = {b"\x89PNG": "a PNG image", b"\x1f\x8b": "gzip-compressed", b"PK\x03\x04": "a ZIP archive",
+                      b"%PDF": "a PDF document", b"PAR1": "a Parquet file", b"\xff\xd8\xff": "a JPEG image"}
+
+
+def read_utf8_text(path: Path, kind: str) -> str:
+    """The text of a UTF-8 file, refusing empty, binary and non-UTF-8 files.
+
+    A byte-order mark is dropped with a warning. ``kind`` names what the file should be
+    (e.g. "CSV file") in the messages.
+    """
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise UserError(f"{path}: file is empty; give a {kind}")
+    for signature, description in _BINARY_SIGNATURES.items():
+        if raw.startswith(signature):
+            raise UserError(f"{path}: binary file ({description}), not a {kind}")
+    if b"\x00" in raw[:65536]:
+        raise UserError(f"{path}: binary data (NUL bytes), not a {kind}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UserError(f"{path}: line {line}: not valid UTF-8 (byte {raw[exc.start]:#x}); "
+                        "re-save the file as UTF-8 (e.g. from Latin-1)") from None
+    if text.startswith("\ufeff"):
+        log.warning("%s: starts with a UTF-8 byte-order mark; it was ignored", path)
+        text = text[1:]
+    return text
 
 
 def article_files(paths: list[Path]) -> list[Path]:
@@ -28,22 +60,8 @@ def article_files(paths: list[Path]) -> list[Path]:
         else:
             raise UserError(f"{path}: article file not found")
     for path in files:
-        _read_text(path)
+        read_utf8_text(path, "UTF-8 text article")
     return files
-
-
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:65536]:
-        raise UserError(f"{path}: binary file, not a UTF-8 text article")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(f"{path}: line {line}: not valid UTF-8; re-save the article as UTF-8 text") from None
-    if not text.strip():
-        raise UserError(f"{path}: article file is empty")
-    return text
 
 
 def split_articles(text: str, name: str) -> Iterator[tuple[str, str]]:
@@ -65,7 +83,7 @@ def read_articles(paths: list[Path], stdin: TextIO) -> Iterator[tuple[str, str]]
         yield from split_articles(text, "<stdin>")
         return
     for path in article_files(paths):
-        yield from split_articles(_read_text(path), str(path))
+        yield from split_articles(read_utf8_text(path, "UTF-8 text article"), str(path))
 
 
 def write_text_atomic(path: Path, chunks: Iterable[str] | str) -> None:
