@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,14 +31,40 @@ _FORMATS_BY_SUFFIX = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".json": 
 
 @dataclass
 class Table:
-    """Canonical rows, column by column, with where each row came from (for error messages)."""
+    """Canonical rows, column by column, with each row's position in the source (for messages)."""
 
     source: str
+    fmt: str
     columns: dict[str, list] = field(default_factory=dict)
-    where: list[str] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    split_names: list[tuple[int, str]] | None = None
 
     def __len__(self) -> int:
-        return len(self.where)
+        return len(self.positions)
+
+    def where(self, i: int) -> str:
+        """How messages name row ``i``: spreadsheet rows for CSV, lines for JSONL."""
+        return _row_name(self.fmt, self.positions[i], self.split_names)
+
+
+def _row_name(fmt: str, position: int, split_names: list[tuple[int, str]] | None = None) -> str:
+    if fmt == "csv":
+        return f"row {position + 2}"
+    if fmt == "jsonl":
+        return f"line {position + 1}"
+    if split_names:
+        start, name = max((start, name) for start, name in split_names if start <= position)
+        return f"{name} row {position - start + 1}"
+    return f"row {position + 1}"
+
+
+def _split_names(splits: list) -> list[tuple[int, str]]:
+    """Where each split starts in a flattened ``DatasetDict`` (its rows are grouped by split)."""
+    starts = []
+    for position, name in enumerate(splits):
+        if not starts or starts[-1][1] != name:
+            starts.append((position, name))
+    return starts
 
 
 # ----------------------------------------------------------------------------- reading files
@@ -198,22 +225,6 @@ def _check_parquet_file(path: Path) -> None:
         raise UserError(f"{path}: not a Parquet file (it does not start with 'PAR1')")
 
 
-def _row_names(fmt: str, count: int, splits: list[str] | None) -> list[str]:
-    """How to name each row in a message: spreadsheet rows for CSV, lines for JSONL."""
-    if fmt == "csv":
-        return [f"row {i + 2}" for i in range(count)]
-    if fmt == "jsonl":
-        return [f"line {i + 1}" for i in range(count)]
-    if splits is not None:
-        seen: Counter = Counter()
-        names = []
-        for split in splits:
-            names.append(f"{split} row {seen[split] + 1}")
-            seen[split] += 1
-        return names
-    return [f"row {i + 1}" for i in range(count)]
-
-
 # ----------------------------------------------------------------------------- canonical rows
 
 
@@ -229,52 +240,163 @@ def read_rows(data: DataConfig, tasks: dict[str, TaskConfig], labels: dict[str, 
     labels : dict, optional
         Allowed labels per task (e.g. a saved model's); overrides the tasks' ``labels``.
     """
+    batches = list(iter_rows(data, tasks, labels))
+    table = Table(source=batches[0].source, fmt=batches[0].fmt)
+    for name in batches[0].columns:
+        table.columns[name] = [value for batch in batches for value in batch.columns[name]]
+    table.positions = [position for batch in batches for position in batch.positions]
+    table.split_names = batches[0].split_names
+    return table
+
+
+def iter_rows(data: DataConfig, tasks: dict[str, TaskConfig], labels: dict[str, list[str]] | None = None,
+              batch_size: int = 50_000) -> Iterator[Table]:
+    """Like :func:`read_rows`, one batch of rows at a time, so large files use bounded memory.
+
+    Checks that span rows (unique ids, one split per article) hold across batches.
+    """
     path, fmt = resolve_source(data)
     dataset = read_file(path, fmt)
     if data.join is not None:
         dataset = _join(dataset, data.join, path, fmt)
-    present = set(dataset.column_names)
-    split_column = data.split.column if data.split.column in present else None
-    if split_column is None and "split" in present and fmt == "disk":
-        split_column = "split"
-    raw = dataset.to_dict()
-    count = len(dataset)
-    if count == 0:
+    if len(dataset) == 0:
         raise UserError(f"{path}: has no data rows")
-    table = Table(source=path, where=_row_names(fmt, count, raw.get(split_column) if fmt == "disk" else None))
+    reader = _RowReader(dataset, data, tasks, labels or {}, path, fmt)
+    for offset in range(0, len(dataset), batch_size):
+        yield reader.read(dataset[offset: offset + batch_size], offset)
 
-    def column(name: str | None, config_key: str, required: bool = True) -> list | None:
-        """The column's values as text; ``config_key`` is where the user maps it."""
-        if name is None:
-            return None
-        if name in present:
-            return [None if value is None else str(value) for value in raw[name]]
-        explicitly_mapped = config_key.rpartition(".")[2] in data.columns.model_fields_set
+
+class _RowReader:
+    """Turns batches of a source dataset into canonical, checked rows.
+
+    Column names are resolved (and missing columns reported) before any row is read; what must
+    hold across batches (unique ids, one split per article, sentence numbering) is kept here.
+    """
+
+    def __init__(self, dataset, data: DataConfig, tasks, labels: dict, path: str, fmt: str):
+        self.data, self.tasks, self.labels, self.path, self.fmt = data, tasks, labels, path, fmt
+        self.present = set(dataset.column_names)
+        columns = data.columns
+        self.text = self._column(columns.text, "data.columns.text")
+        self.article_id = self._column(columns.article_id, "data.columns.article_id")
+        self.sentence_id = self._column(columns.sentence_id, "data.columns.sentence_id", required=False)
+        self.target = self._column(columns.target, "data.columns.target", required=False)
+        self.label_columns = {task: self._column(config.label_column or task, f"tasks.{task}.label_column")
+                              for task, config in tasks.items()}
+        split = data.split.column if data.split.column in self.present else None
+        self.split = "split" if split is None and fmt == "disk" and "split" in self.present else split
+        self.split_names = _split_names(dataset[self.split]) if fmt == "disk" and self.split else None
+        self.sentences_seen: Counter = Counter()
+        self.first_position: dict[int, int] = {}
+        self.article_split: dict[str, tuple[str, int]] = {}
+        self.headlines = None if self.target else self._headlines(dataset)
+
+    def _column(self, name: str | None, config_key: str, required: bool = True) -> str | None:
+        """The source column's name, or None; ``config_key`` is where the user maps it."""
+        if name is None or name in self.present:
+            return name
+        explicitly_mapped = config_key.rpartition(".")[2] in self.data.columns.model_fields_set
         if required or (config_key.startswith("data.columns.") and explicitly_mapped):
-            found = ", ".join(sorted(present))
-            raise UserError(f"{path}: missing column '{name}'{did_you_mean(name, present)}; "
+            found = ", ".join(sorted(self.present))
+            raise UserError(f"{self.path}: missing column '{name}'{did_you_mean(name, self.present)}; "
                             f"columns found: {found} (set {config_key})")
         return None
 
-    text = column(data.columns.text, "data.columns.text")
-    for i, value in enumerate(text):
-        if value is None or not value.strip():
-            raise UserError(f"{path}: {table.where[i]}: column '{data.columns.text}' is empty; "
-                            "remove the row or fill in the sentence")
-    article_ids = column(data.columns.article_id, "data.columns.article_id")
-    for i, value in enumerate(article_ids):
-        if value is None or not value.strip():
-            raise UserError(f"{path}: {table.where[i]}: column '{data.columns.article_id}' is empty; every row needs its article's id")
-    sentence_ids = column(data.columns.sentence_id, "data.columns.sentence_id", required=False) or _number_within(article_ids)
-    table.columns.update(article_id=article_ids, sentence_id=sentence_ids, text=text)
-    _check_unique_ids(table)
-    targets = column(data.columns.target, "data.columns.target", required=False)
-    table.columns["target"] = [t if t else "" for t in targets] if targets else _headlines(table)
-    for task, task_config in tasks.items():
-        allowed = (labels or {}).get(task) or task_config.labels
-        table.columns[task] = _read_labels(table, task, task_config, allowed, column)
-    table.columns["split"] = _read_splits(table, column(split_column, "data.split.column", required=False))
-    return table
+    def read(self, raw: dict, offset: int) -> Table:
+        count = len(raw[self.text])
+        table = Table(self.path, self.fmt, positions=list(range(offset, offset + count)), split_names=self.split_names)
+        text = self._text(raw, self.text, table)
+        article_ids = self._text(raw, self.article_id, table)
+        if self.sentence_id:
+            sentence_ids = _as_text(raw[self.sentence_id])
+        else:
+            sentence_ids = []
+            for article in article_ids:
+                sentence_ids.append(str(self.sentences_seen[article]))
+                self.sentences_seen[article] += 1
+        table.columns.update(article_id=article_ids, sentence_id=sentence_ids, text=text)
+        self._check_unique_ids(table)
+        if self.target:
+            table.columns["target"] = [t or "" for t in _as_text(raw[self.target])]
+        else:
+            table.columns["target"] = [self.headlines[article] for article in article_ids]
+        for task, column in self.label_columns.items():
+            table.columns[task] = self._labels(raw[column], task, column, table)
+        table.columns["split"] = self._splits(raw[self.split], table) if self.split else [None] * count
+        return table
+
+    def _text(self, raw: dict, column: str, table: Table) -> list[str]:
+        values = _as_text(raw[column])
+        for i, value in enumerate(values):
+            if value is None or not value.strip():
+                raise UserError(f"{self.path}: {table.where(i)}: column '{column}' is empty; "
+                                "fill it in or remove the row")
+        return values
+
+    def _check_unique_ids(self, table: Table) -> None:
+        # Hashes, not the ids themselves, keep this small on million-row files.
+        for i, key in enumerate(zip(table.columns["article_id"], table.columns["sentence_id"])):
+            first = self.first_position.setdefault(hash(key), table.positions[i])
+            if first != table.positions[i]:
+                raise UserError(f"{self.path}: {table.where(i)}: duplicate (article_id, sentence_id) = {key} "
+                                f"(first at {_row_name(self.fmt, first, self.split_names)}); ids must be unique")
+
+    def _headlines(self, dataset) -> dict[str, str]:
+        """Each article's first sentence (lowest sentence_id), the default stance target."""
+        columns = [c for c in (self.article_id, self.sentence_id, self.text) if c]
+        first: dict[str, tuple] = {}
+        position = 0
+        for batch in dataset.select_columns(columns).iter(batch_size=50_000):
+            orders = batch[self.sentence_id] if self.sentence_id else [None] * len(batch[self.text])
+            for article, sentence, text in zip(_as_text(batch[self.article_id]), orders, batch[self.text]):
+                order = _sentence_order(sentence, position)
+                if article not in first or order < first[article][0]:
+                    first[article] = (order, text or "")
+                position += 1
+        return {article: text for article, (_, text) in first.items()}
+
+    def _labels(self, values: list, task: str, column: str, table: Table) -> list[str]:
+        config = self.tasks[task]
+        allowed = self.labels.get(task) or config.labels
+        labels = []
+        for i, value in enumerate(_as_text(values)):
+            if value is None or not value.strip() or value.lower() == "nan":
+                raise UserError(f"{self.path}: {table.where(i)}: column '{column}' has no label; "
+                                "label the row or remove it")
+            label = config.label_map.get(value, value)
+            if allowed is not None and label not in allowed:
+                hint = f"; map it with tasks.{task}.label_map" if not config.label_map else did_you_mean(label, allowed)
+                raise UserError(f"{self.path}: {table.where(i)}: unknown label '{value}' in column '{column}' "
+                                f"(expected one of {', '.join(allowed)}){hint}")
+            labels.append(label)
+        return labels
+
+    def _splits(self, values: list, table: Table) -> list[str]:
+        splits = []
+        for i, (value, article) in enumerate(zip(_as_text(values), table.columns["article_id"])):
+            split = _SPLIT_ALIASES.get((value or "").strip().lower())
+            if split is None:
+                raise UserError(f"{self.path}: {table.where(i)}: unknown split '{value}' "
+                                "(use train, dev/validation or test)")
+            first_split, first_position = self.article_split.setdefault(article, (split, table.positions[i]))
+            if first_split != split:
+                raise UserError(f"{self.path}: {table.where(i)}: article '{article}' is in split '{split}' here but "
+                                f"in '{first_split}' at {_row_name(self.fmt, first_position, self.split_names)}; "
+                                "all sentences of an article must share one split")
+            splits.append(split)
+        return splits
+
+
+def _as_text(values: list) -> list[str | None]:
+    return [None if value is None else str(value) for value in values]
+
+
+def _sentence_order(sentence, position: int) -> tuple:
+    """Sort key of a sentence id: numbers numerically, then other ids, file order without ids."""
+    if sentence is None:
+        return (0, position, "")
+    text = str(sentence)
+    return (0, int(text), "") if text.lstrip("-").isdigit() else (1, 0, text)
 
 
 def _join(dataset, join, path: str, fmt: str):
@@ -300,78 +422,12 @@ def _join(dataset, join, path: str, fmt: str):
     positions = []
     for i, key in enumerate(str(k) for k in dataset[join.key]):
         if key not in index:
-            where = _row_names(fmt, i + 1, None)[i]
-            raise UserError(f"{path}: {where}: '{join.key}' = '{key}' has no match in {other_path}")
+            raise UserError(f"{path}: {_row_name(fmt, i, None)}: '{join.key}' = '{key}' has no match in {other_path}")
         positions.append(index[key])
     for name in wanted:
         values = other[name]
         dataset = dataset.add_column(name, [values[p] for p in positions])
     return dataset
-
-
-def _number_within(article_ids: list[str]) -> list[str]:
-    seen: Counter = Counter()
-    numbers = []
-    for article in article_ids:
-        numbers.append(str(seen[article]))
-        seen[article] += 1
-    return numbers
-
-
-def _check_unique_ids(table: Table) -> None:
-    first_seen: dict[tuple[str, str], int] = {}
-    for i, key in enumerate(zip(table.columns["article_id"], table.columns["sentence_id"])):
-        if key in first_seen:
-            raise UserError(f"{table.source}: {table.where[i]}: duplicate (article_id, sentence_id) = {key} "
-                            f"(first at {table.where[first_seen[key]]}); ids must be unique")
-        first_seen[key] = i
-
-
-def _headlines(table: Table) -> list[str]:
-    """Each article's first sentence (lowest sentence_id), used as the default stance target."""
-    first: dict[str, tuple] = {}
-    for article, sentence, text in zip(table.columns["article_id"], table.columns["sentence_id"], table.columns["text"]):
-        order = (0, int(sentence), "") if sentence.lstrip("-").isdigit() else (1, 0, sentence)
-        if article not in first or order < first[article][0]:
-            first[article] = (order, text)
-    return [first[article][1] for article in table.columns["article_id"]]
-
-
-def _read_labels(table: Table, task: str, config: TaskConfig, allowed: list[str] | None, column) -> list[str]:
-    name = config.label_column or task
-    values = column(name, f"tasks.{task}.label_column")
-    labels = []
-    for i, value in enumerate(values):
-        if value is None or not value.strip() or value.lower() == "nan":
-            raise UserError(f"{table.source}: {table.where[i]}: column '{name}' has no label; "
-                            "label the row or remove it")
-        label = config.label_map.get(value, value)
-        if allowed is not None and label not in allowed:
-            hint = (f"; map it with tasks.{task}.label_map" if not config.label_map else
-                    f"{did_you_mean(label, allowed)}")
-            raise UserError(f"{table.source}: {table.where[i]}: unknown label '{value}' in column '{name}' "
-                            f"(expected one of {', '.join(allowed)}){hint}")
-        labels.append(label)
-    return labels
-
-
-def _read_splits(table: Table, values: list[str] | None) -> list[str | None]:
-    if values is None:
-        return [None] * len(table)
-    splits = []
-    for i, value in enumerate(values):
-        split = _SPLIT_ALIASES.get((value or "").strip().lower())
-        if split is None:
-            raise UserError(f"{table.source}: {table.where[i]}: unknown split '{value}' "
-                            "(use train, dev/validation or test)")
-        splits.append(split)
-    first_split: dict[str, tuple[str, int]] = {}
-    for i, (article, split) in enumerate(zip(table.columns["article_id"], splits)):
-        seen = first_split.setdefault(article, (split, i))
-        if seen[0] != split:
-            raise UserError(f"{table.source}: {table.where[i]}: article '{article}' is in split '{split}' here but in "
-                            f"'{seen[0]}' at {table.where[seen[1]]}; all sentences of an article must share one split")
-    return splits
 
 
 # ----------------------------------------------------------------------------- splitting
@@ -424,7 +480,7 @@ def check_splits(table: Table, rows: dict[str, list[int]], tasks) -> None:
                                 f"add examples or remove it from tasks.{task}.labels")
         for label, count in train_counts.items():
             if count < 2:
-                where = table.where[next(i for i in rows["train"] if labels[i] == label)]
+                where = table.where(next(i for i in rows["train"] if labels[i] == label))
                 raise UserError(f"{table.source}: {where}: label '{label}' of task '{task}' has only 1 example in "
                                 "train; a class needs at least 2 (add examples or merge the label)")
         if len(train_counts) < 2:
@@ -433,7 +489,7 @@ def check_splits(table: Table, rows: dict[str, list[int]], tasks) -> None:
         for split in ("dev", "test"):
             for i in rows[split]:
                 if labels[i] not in train_counts:
-                    raise UserError(f"{table.source}: {table.where[i]}: label '{labels[i]}' of task '{task}' is in "
+                    raise UserError(f"{table.source}: {table.where(i)}: label '{labels[i]}' of task '{task}' is in "
                                     f"{split} but never in train; add train examples or fix the label")
 
 
