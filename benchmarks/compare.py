@@ -23,15 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, classifier_command, default_model, machine, machine_line, run_measured  # noqa: E402
 DATASETS = {
     "claimbuster": {"config": "configs/claimbuster.yaml", "task": "claim_type", "extra": None},
     "fnc1": {"config": "configs/fnc1.yaml", "task": "stance", "extra": "fnc_score"},
@@ -140,44 +139,20 @@ def run_one(system: str, dataset: str, data_root: Path | None, limit: int | None
 
 def cold_start(runs: int) -> dict:
     """Median wall time of ``classifier predict`` on one article vs a bare scikit-learn import."""
-    model = REPO / "models" / "benchmark-default"
-    if not (model / "metadata.json").exists():
-        subprocess.run([sys.executable, "-m", "classifier", "train", str(REPO / "configs/default.yaml"),
-                        "--output", str(model)], check=True, capture_output=True, cwd=REPO)
     article = REPO / "data" / "example_article.txt"
-    script = Path(sys.executable).parent / "classifier"
-    classifier_command = [str(script), "predict", str(model), str(article)]
+    predict_command = [classifier_command(), "predict", str(default_model()), str(article)]
     bare_command = [sys.executable, "-c", "import sklearn.linear_model, joblib"]
 
     def median_seconds(command: list[str]) -> float:
-        times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True, cwd=REPO)
-            times.append(time.perf_counter() - started)
-        return statistics.median(times)
+        return statistics.median(run_measured(command)[1] for _ in range(runs))
 
     median_seconds(bare_command)  # warm the file cache for both
-    bare, predict = median_seconds(bare_command), median_seconds(classifier_command)
+    bare, predict = median_seconds(bare_command), median_seconds(predict_command)
     return {"predict_seconds": predict, "bare_import_seconds": bare, "ratio": predict / bare, "runs": runs}
 
 
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        cpu = platform.processor() or "unknown"
-    return {"cores": os.cpu_count(), "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1), "cpu": cpu,
-            "python": platform.python_version(), "platform": platform.platform()}
-
-
 def markdown(results: dict) -> str:
-    lines = [f"Machine: {results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB, "
-             f"{results['machine']['cpu']}, Python {results['machine']['python']}", "",
+    lines = [machine_line(results["machine"]), "",
              "| data set | system | macro-F1 | FNC score / accuracy | train s | sentences/s | peak MiB |",
              "|---|---|---|---|---|---|---|"]
     for row in results["rows"]:
@@ -235,17 +210,11 @@ def _measured_child(system: str, dataset: str, args) -> dict:
         command += ["--data-root", str(args.data_root)]
     if args.limit:
         command += ["--limit", str(args.limit)]
-    with tempfile.TemporaryFile("w+") as errors:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
-        stdout = process.stdout.read()
-        _, status, usage = os.wait4(process.pid, 0)
-        errors.seek(0)
-        stderr = errors.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        return {"system": system, "dataset": dataset, "error": (stderr.strip().splitlines() or ["failed"])[-1]}
-    row = json.loads(stdout.strip().splitlines()[-1])
-    row["peak_mib"] = usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
-    return row
+    try:
+        stdout, _, peak_mib = run_measured(command)
+    except RuntimeError as exc:
+        return {"system": system, "dataset": dataset, "error": str(exc)}
+    return {**json.loads(stdout.strip().splitlines()[-1]), "peak_mib": peak_mib}
 
 
 if __name__ == "__main__":

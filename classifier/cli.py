@@ -187,7 +187,7 @@ def predict(
 
     loaded = load_model(model, allow_version_mismatch)
     documents = read_articles(articles or [], sys.stdin)
-    predictions = ((name, loaded.predict_article(text, target=target)) for name, text in documents)
+    predictions = loaded.predict_stream(documents, target=target)
     _emit(render_predictions(predictions, output_format.value, loaded.tasks), output)
 
 

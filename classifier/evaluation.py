@@ -135,7 +135,7 @@ def evaluate_pipelines(pipelines: dict, dataset_dict, splits=("test",), batch_si
 
 
 def evaluate_model(model_folder, source, split: str | None = None, overrides: list[str] | None = None,
-                   allow_version_mismatch: bool = False) -> dict[str, dict[str, dict]]:
+                   allow_version_mismatch: bool = False, batch_size: int = 50_000) -> dict[str, dict[str, dict]]:
     """Score a saved model on labelled data: ``{task: {split: scores}}``.
 
     Parameters
@@ -144,12 +144,13 @@ def evaluate_model(model_folder, source, split: str | None = None, overrides: li
         A model bundle.
     source : str or Path
         A YAML config (its data is loaded and split as for training; default split ``test``) or a
-        data file read with the model's own column settings (default: all rows).
+        data file read with the model's own column settings (default: all rows), streamed
+        ``batch_size`` rows at a time so that files of millions of rows fit in memory.
     split : str, optional
         ``train``, ``dev``, ``test`` or ``all``.
     """
     from classifier.config import Config, load_config
-    from classifier.data import SPLITS, read_rows, split_by_article, to_dataset_dict
+    from classifier.data import SPLITS, iter_rows, read_rows, split_by_article, to_dataset_dict
     from classifier.errors import UserError
     from classifier.persistence import load_model
 
@@ -157,25 +158,47 @@ def evaluate_model(model_folder, source, split: str | None = None, overrides: li
     if split not in (None, "all", *SPLITS):
         raise UserError(f"--split {split}: use train, dev, test or all")
     labels = {task: model.labels(task) for task in model.tasks}
-    if Path(source).suffix.lower() in (".yaml", ".yml"):
-        config = load_config(source, overrides)
-        missing = [task for task in model.tasks if task not in config.tasks]
-        if missing:
-            raise UserError(f"{source}: has no task '{missing[0]}', which the model predicts")
-        table = read_rows(config.data, {t: config.tasks[t] for t in model.tasks}, labels)
-        rows = split_by_article(table, config.data.split, config.seed, stratify=model.tasks[0])
-        split = split or "test"
-    else:
-        config = Config.model_validate(model.metadata["config"])
-        data = config.data.model_copy(update={"path": str(source), "file": None, "format": "auto", "join": None})
+    if Path(source).suffix.lower() not in (".yaml", ".yml"):
         if overrides:
             raise UserError(f"--set {overrides[0]}: overrides apply to a config; give a YAML config, not a data file")
-        table = read_rows(data, {t: config.tasks[t] for t in model.tasks}, labels)
-        given = table.columns["split"]
-        rows = {name: [i for i, s in enumerate(given) if s == name] for name in SPLITS}
-        split = split or "all"
+        config = Config.model_validate(model.metadata["config"])
+        data = config.data.model_copy(update={"path": str(source), "file": None, "format": "auto", "join": None})
+        batches = iter_rows(data, {t: config.tasks[t] for t in model.tasks}, labels, batch_size)
+        return _score_batches(model, batches, split or "all", source)
+    config = load_config(source, overrides)
+    missing = [task for task in model.tasks if task not in config.tasks]
+    if missing:
+        raise UserError(f"{source}: has no task '{missing[0]}', which the model predicts")
+    table = read_rows(config.data, {t: config.tasks[t] for t in model.tasks}, labels)
+    rows = split_by_article(table, config.data.split, config.seed, stratify=model.tasks[0])
+    split = split or "test"
     if split == "all":
         rows = {"all": list(range(len(table)))}
-    if not rows[split]:
-        raise UserError(f"{source}: no rows in split '{split}'")
     return evaluate_pipelines(model.pipelines, to_dataset_dict(table, {split: rows[split]}), splits=(split,))
+
+
+def _score_batches(model, batches, split: str, source) -> dict[str, dict[str, dict]]:
+    """Predict batch by batch, keeping only label codes, and score at the end."""
+    import numpy as np
+
+    from classifier.errors import UserError
+    from classifier.features import as_inputs
+
+    codes = {task: {label: code for code, label in enumerate(model.labels(task))} for task in model.tasks}
+    gold: dict[str, list[int]] = {task: [] for task in model.tasks}
+    predicted: dict[str, list[int]] = {task: [] for task in model.tasks}
+    for batch in batches:
+        keep = [i for i, s in enumerate(batch.columns["split"]) if split == "all" or s == split]
+        if not keep:
+            continue
+        X = as_inputs([batch.columns["text"][i] for i in keep], [batch.columns["target"][i] for i in keep])
+        for task, pipeline in model.pipelines.items():
+            gold[task] += [codes[task][batch.columns[task][i]] for i in keep]
+            predicted[task] += [codes[task][str(p)] for p in pipeline.predict(X)]
+    if not gold[model.tasks[0]]:
+        raise UserError(f"{source}: no rows in split '{split}'")
+    scores = {}
+    for task in model.tasks:
+        names = np.asarray(model.labels(task), dtype=object)
+        scores[task] = {split: score(names[gold[task]], names[predicted[task]], model.labels(task))}
+    return scores

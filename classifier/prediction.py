@@ -93,6 +93,13 @@ class ClassifierModel:
             articles.append(ArticlePrediction(article_target, rows, self._summarise(rows, target is None)))
         return articles
 
+    def predict_stream(self, named_texts, target: str | None = None, batch_size: int = 64):
+        """Yield ``(name, ArticlePrediction)`` for an iterable of ``(name, text)``, predicting
+        ``batch_size`` articles at a time: large inputs stream in bounded memory."""
+        for batch in _chunks(named_texts, batch_size):
+            names = [name for name, _ in batch]
+            yield from zip(names, self.predict_articles([text for _, text in batch], target=target))
+
     def _summarise(self, rows: list[dict], target_is_title: bool) -> dict:
         summary: dict = {"sentences": len(rows)}
         for task in self.tasks:
@@ -104,6 +111,17 @@ class ClassifierModel:
                 body = rows[1:] if target_is_title else rows
                 summary[f"overall_{task}"] = _overall(body, task, self.labels(task))
         return summary
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _overall(rows: list[dict], task: str, labels: list[str]) -> str | None:

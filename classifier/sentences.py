@@ -18,6 +18,9 @@ _BOILERPLATE_LINE = re.compile(
     re.IGNORECASE,
 )
 
+# Sentence-final punctuation followed by a space: without one, a paragraph is one sentence.
+_INNER_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s")
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -85,6 +88,8 @@ def _split_paragraph(article: str, lines: list[tuple[int, int]]) -> list[Sentenc
     start, end = lines[0][0], lines[-1][1]
     # Same length as the slice, so positions found in it are positions in the article.
     flat = re.sub(r"\s", " ", article[start:end])
+    if not _INNER_BOUNDARY.search(flat.rstrip()):
+        return [_trimmed(article, start, end)]
     pieces = _segmenter().segment(flat)
     bounds, cursor = [], 0
     for piece in pieces:

@@ -1,0 +1,105 @@
+"""Peak memory and time of ``classifier evaluate`` on a large CSV and ``classifier predict`` on a
+large text file of many articles (target: under 1 GiB each).
+
+The inputs are built from the sample corpus: the CSV repeats its sentences under new article ids
+(1 million rows by default); the text file repeats its articles, separated by form-feed lines
+(50 MB by default). Both commands run as child processes of the installed ``classifier``.
+
+Usage::
+
+    python benchmarks/large_input.py                       # 1,000,000 rows, 50 MB
+    python benchmarks/large_input.py --rows 2000 --megabytes 0.2 --output /tmp/out   # smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from itertools import cycle
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, classifier_command, default_model, machine, machine_line, run_measured  # noqa: E402
+
+SAMPLE = REPO / "data" / "sample_corpus.csv"
+SENTENCES_PER_ARTICLE = 20
+
+
+def write_large_csv(path: Path, rows: int) -> None:
+    """``rows`` labelled sentences, 20 to an article, cycling through the sample corpus."""
+    with SAMPLE.open(encoding="utf-8", newline="") as handle:
+        sample = list(csv.DictReader(handle))
+    fields = ["article_id", "sentence_id", "text", "target", "claim_type", "stance", "split"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for number, row in zip(range(rows), cycle(sample)):
+            article, sentence = divmod(number, SENTENCES_PER_ARTICLE)
+            writer.writerow({**row, "article_id": f"big{article}", "sentence_id": sentence, "split": "test"})
+
+
+def write_large_articles(path: Path, megabytes: float) -> int:
+    """Sample-corpus articles (title line, then one paragraph per sentence), separated by form
+    feeds, repeated up to ``megabytes``; returns how many articles were written."""
+    with SAMPLE.open(encoding="utf-8", newline="") as handle:
+        by_article = defaultdict(list)
+        for row in csv.DictReader(handle):
+            by_article[row["article_id"]].append(row["text"])
+    articles = ["\n\n".join(sentences) + "\n" for sentences in by_article.values()]
+    limit, written, count = int(megabytes * 2**20), 0, 0
+    with path.open("w", encoding="utf-8") as handle:
+        for article in cycle(articles):
+            if written >= limit:
+                break
+            chunk = ("\f\n" if count else "") + article
+            handle.write(chunk)
+            written += len(chunk.encode("utf-8"))
+            count += 1
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the CSV for evaluate")
+    parser.add_argument("--megabytes", type=float, default=50.0, help="size of the text file for predict")
+    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results")
+    args = parser.parse_args()
+    model = default_model()
+    results = {"machine": machine(), "model": str(model.relative_to(REPO))}
+    with tempfile.TemporaryDirectory() as folder:
+        table, text = Path(folder) / "large.csv", Path(folder) / "large.txt"
+        write_large_csv(table, args.rows)
+        articles = write_large_articles(text, args.megabytes)
+        scores_json, seconds, peak = run_measured(
+            [classifier_command(), "evaluate", str(model), str(table), "--format", "json"])
+        macro_f1 = {task: by_split["all"]["macro_f1"] for task, by_split in json.loads(scores_json).items()}
+        results["evaluate"] = {"rows": args.rows, "file_mib": table.stat().st_size / 2**20, "seconds": seconds,
+                               "rows_per_second": args.rows / seconds, "peak_mib": peak, "macro_f1": macro_f1}
+        output = Path(folder) / "predictions.jsonl"
+        _, seconds, peak = run_measured(
+            [classifier_command(), "predict", str(model), str(text), "--format", "jsonl", "--output", str(output)])
+        with output.open(encoding="utf-8") as handle:
+            sentences = sum(1 for line in handle if line.startswith('{"type": "sentence"'))
+        results["predict"] = {"articles": articles, "file_mib": text.stat().st_size / 2**20, "seconds": seconds,
+                              "sentences": sentences, "sentences_per_second": sentences / seconds, "peak_mib": peak}
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "large_input.json").write_text(json.dumps(results, indent=2) + "\n")
+    evaluate, predict = results["evaluate"], results["predict"]
+    report = "\n".join([
+        machine_line(results["machine"]), "",
+        "| command | input | seconds | throughput | peak MiB |", "|---|---|---|---|---|",
+        f"| evaluate | {evaluate['rows']:,} rows, {evaluate['file_mib']:.0f} MiB CSV | {evaluate['seconds']:.0f} | "
+        f"{evaluate['rows_per_second']:,.0f} rows/s | {evaluate['peak_mib']:.0f} |",
+        f"| predict | {predict['articles']:,} articles, {predict['file_mib']:.0f} MiB text | {predict['seconds']:.0f} | "
+        f"{predict['sentences_per_second']:,.0f} sentences/s | {predict['peak_mib']:.0f} |",
+    ]) + "\n"
+    (args.output / "large_input.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Large inputs are read, scored and predicted in batches, with the same results as in one go."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import classifier
+from classifier.config import DataConfig, TaskConfig
+from classifier.data import iter_rows, read_rows
+from classifier.errors import UserError
+from classifier.evaluation import evaluate_model
+from classifier.io import read_articles
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TASKS = {"claim_type": TaskConfig(model={"name": "logistic_regression"})}
+
+
+def write_rows(path: Path, rows: list[dict]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def sample_rows(count: int) -> list[dict]:
+    with (REPO / "data" / "sample_corpus.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))[:count]
+
+
+def test_rows_come_in_batches_that_add_up_to_the_whole_file(tmp_path):
+    path = write_rows(tmp_path / "rows.csv", sample_rows(50))
+    batches = list(iter_rows(DataConfig(path=str(path)), TASKS, batch_size=20))
+    assert [len(batch) for batch in batches] == [20, 20, 10]
+    whole = read_rows(DataConfig(path=str(path)), TASKS)
+    assert [t for batch in batches for t in batch.columns["text"]] == whole.columns["text"]
+
+
+def test_duplicate_ids_in_different_batches_are_found(tmp_path):
+    rows = sample_rows(30)
+    rows[25] = {**rows[25], "article_id": rows[2]["article_id"], "sentence_id": rows[2]["sentence_id"]}
+    path = write_rows(tmp_path / "rows.csv", rows)
+    with pytest.raises(UserError, match=r"row 27: duplicate .* \(first at row 4\)"):
+        list(iter_rows(DataConfig(path=str(path)), TASKS, batch_size=10))
+
+
+def test_evaluating_in_small_batches_gives_the_same_scores(trained_model, tmp_path):
+    path = write_rows(tmp_path / "rows.csv", sample_rows(120))
+    in_one_go = evaluate_model(trained_model, path, batch_size=10_000)
+    in_batches = evaluate_model(trained_model, path, batch_size=7)
+    assert in_batches == in_one_go
+
+
+def test_predictions_stream_article_by_article(trained_model):
+    model = classifier.load(trained_model)
+    consumed = []
+
+    def articles():
+        for number in range(5):
+            consumed.append(number)
+            yield f"article {number}", f"Title {number}\n\nThe minister said 3 people were hurt."
+
+    stream = model.predict_stream(articles(), batch_size=2)
+    first_name, first = next(stream)
+    assert first_name == "article 0" and first.sentences
+    assert consumed == [0, 1], "only the first batch of articles is read before the first result"
+    assert [name for name, _ in stream] == ["article 1", "article 2", "article 3", "article 4"]
+
+
+def test_one_file_holds_many_articles_separated_by_form_feeds(tmp_path):
+    path = tmp_path / "many.txt"
+    path.write_text("First title\n\nOne.\n\f\nSecond title\n\nTwo.\n", encoding="utf-8")
+    assert [name for name, _ in read_articles([path], stdin=None)] == [f"{path}#1", f"{path}#2"]
+
+
+def test_large_input_benchmark_runs_on_a_small_input(tmp_path):
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "large_input.py"), "--rows", "300",
+                    "--megabytes", "0.05", "--output", str(tmp_path)], check=True, capture_output=True, timeout=600)
+    results = json.loads((tmp_path / "large_input.json").read_text())
+    assert results["evaluate"]["rows"] == 300 and results["evaluate"]["peak_mib"] > 0
+    assert results["predict"]["sentences"] > 0 and results["predict"]["peak_mib"] > 0
