@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from classifier.config import Config, DataConfig, SplitConfig, TaskConfig
 from classifier.errors import UserError, did_you_mean
-from classifier.io import read_utf8_text
+from classifier.io import check_utf8_file
 
 log = logging.getLogger("classifier")
 
@@ -169,13 +169,13 @@ def _flatten_splits(dataset_dict):
 
 def _check_text_file(path: Path, fmt: str) -> None:
     """Refuse empty, binary and non-UTF-8 files; warn about a byte-order mark or CRLF line ends."""
-    text = read_utf8_text(path, f"{fmt.upper()} file with a header and rows")
-    if "\r\n" in text[:65536]:
+    head = check_utf8_file(path, f"{fmt.upper()} file with a header and rows")
+    if "\r\n" in head:
         log.warning("%s: has Windows (CRLF) line ends; they were read as plain line ends", path)
     if fmt == "jsonl":
-        _check_json_lines(path, text)
+        _check_json_lines(path)
     else:
-        _check_csv_header(path, text)
+        _check_csv_header(path, head)
 
 
 def _check_csv_header(path: Path, text: str) -> None:
@@ -201,19 +201,21 @@ def _csv_header(path: str, delimiter: str) -> list[str]:
     return header
 
 
-def _check_json_lines(path: Path, text: str) -> None:
+def _check_json_lines(path: Path) -> None:
     rows = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}: line {number}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
-        if not isinstance(record, dict):
-            raise UserError(f"{path}: line {number}: a JSON {type(record).__name__}, not an object; "
-                            "each line must be one object such as {\"text\": ...}")
-        rows += 1
+    with path.open(encoding="utf-8-sig", newline="\n") as handle:  # lines end at "\n" only, as in JSON Lines
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UserError(f"{path}: line {number}: not valid JSON ({exc.msg}); "
+                                "each line must be one JSON object") from None
+            if not isinstance(record, dict):
+                raise UserError(f"{path}: line {number}: a JSON {type(record).__name__}, not an object; "
+                                "each line must be one object such as {\"text\": ...}")
+            rows += 1
     if rows == 0:
         raise UserError(f"{path}: file has no JSON lines")
 

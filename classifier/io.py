@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import tempfile
@@ -20,30 +21,50 @@ _BINARY_SIGNATURES = {b"\x89PNG": "a PNG image", b"\x1f\x8b": "gzip-compressed",
                       b"%PDF": "a PDF document", b"PAR1": "a Parquet file", b"\xff\xd8\xff": "a JPEG image"}
 
 
-def read_utf8_text(path: Path, kind: str) -> str:
-    """The text of a UTF-8 file, refusing empty, binary and non-UTF-8 files.
+_BLOCK = 1 << 20
 
-    A byte-order mark is dropped with a warning. ``kind`` names what the file should be
-    (e.g. "CSV file") in the messages.
+
+def check_utf8_file(path: Path, kind: str) -> str:
+    """Check, block by block, that a file is non-empty UTF-8 text; return its first block.
+
+    Refuses empty, binary and non-UTF-8 files naming the line; a byte-order mark is dropped with a
+    warning. ``kind`` names what the file should be (e.g. "CSV file") in the messages.
     """
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise UserError(f"{path}: file is empty; give a {kind}")
-    for signature, description in _BINARY_SIGNATURES.items():
-        if raw.startswith(signature):
-            raise UserError(f"{path}: binary file ({description}), not a {kind}")
-    if b"\x00" in raw[:65536]:
-        raise UserError(f"{path}: binary data (NUL bytes), not a {kind}")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(f"{path}: line {line}: not valid UTF-8 (byte {raw[exc.start]:#x}); "
-                        "re-save the file as UTF-8 (e.g. from Latin-1)") from None
-    if text.startswith("\ufeff"):
-        log.warning("%s: starts with a UTF-8 byte-order mark; it was ignored", path)
-        text = text[1:]
-    return text
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        block = handle.read(_BLOCK)
+        if not block.strip() and path.stat().st_size == len(block):
+            raise UserError(f"{path}: file is empty; give a {kind}")
+        for signature, description in _BINARY_SIGNATURES.items():
+            if block.startswith(signature):
+                raise UserError(f"{path}: binary file ({description}), not a {kind}")
+        if b"\x00" in block:
+            raise UserError(f"{path}: binary data (NUL bytes), not a {kind}")
+        if block.startswith(codecs.BOM_UTF8):
+            log.warning("%s: starts with a UTF-8 byte-order mark; it was ignored", path)
+            block = block[len(codecs.BOM_UTF8):]
+        first, lines_before = None, 0
+        while block:
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                line = lines_before + block[: max(exc.start, 0)].count(b"\n") + 1
+                raise UserError(f"{path}: line {line}: not valid UTF-8; re-save the file as UTF-8 "
+                                "(e.g. from Latin-1)") from None
+            first = text if first is None else first
+            lines_before += block.count(b"\n")
+            block = handle.read(_BLOCK)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise UserError(f"{path}: the file ends inside a UTF-8 character; re-save it as UTF-8") from None
+    return first
+
+
+def read_utf8_text(path: Path, kind: str) -> str:
+    """The whole text of a file that passes :func:`check_utf8_file`."""
+    check_utf8_file(path, kind)
+    return path.read_text(encoding="utf-8-sig")
 
 
 def article_files(paths: list[Path]) -> list[Path]:
