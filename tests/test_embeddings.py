@@ -1,0 +1,50 @@
+"""The optional sentence-embedding features, tested without torch through a stand-in encoder."""
+
+import importlib.util
+import pickle
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+import classifier.features as features
+from classifier.config import TaskConfig
+from classifier.features import SentenceEmbeddings
+
+
+class FakeEncoder:
+    """Maps each sentence to (length, 1) and records the calls, like SentenceTransformer.encode."""
+
+    def __init__(self):
+        self.calls = []
+
+    def encode(self, texts, **options):
+        self.calls.append(options)
+        return np.array([[len(t), 1.0] for t in texts])
+
+
+@pytest.fixture
+def fake_encoder(monkeypatch):
+    encoder = FakeEncoder()
+    monkeypatch.setattr(features, "load_encoder", lambda model: encoder)
+    return encoder
+
+
+def test_embeddings_are_one_row_per_sentence_normalised_by_the_encoder(fake_encoder):
+    matrix = SentenceEmbeddings().fit(["a"]).transform(np.array(["one", "three"], dtype=object))
+    assert matrix.toarray().tolist() == [[3.0, 1.0], [5.0, 1.0]]
+    assert fake_encoder.calls[-1]["normalize_embeddings"] is True
+
+
+def test_a_fitted_embedding_step_pickles_without_its_encoder(fake_encoder):
+    step = SentenceEmbeddings(model="some/local/folder").fit(["a"])
+    restored = pickle.loads(pickle.dumps(step))
+    assert restored.get_params() == {"model": "some/local/folder", "batch_size": 64}
+    assert "encoder" not in " ".join(vars(restored))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,
+                    reason="the embeddings extra is installed here")
+def test_asking_for_embeddings_without_the_extra_names_the_key_and_the_install_command():
+    with pytest.raises(ValidationError, match=r"features\.embeddings needs the optional extra: pip install torch"):
+        TaskConfig(model={"name": "logistic_regression"}, features={"embeddings": True})
