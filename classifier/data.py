@@ -252,7 +252,7 @@ def read_rows(data: DataConfig, tasks: dict[str, TaskConfig], labels: dict[str, 
 
 
 def iter_rows(data: DataConfig, tasks: dict[str, TaskConfig], labels: dict[str, list[str]] | None = None,
-              batch_size: int = 50_000) -> Iterator[Table]:
+              batch_size: int = 10_000) -> Iterator[Table]:
     """Like :func:`read_rows`, one batch of rows at a time, so large files use bounded memory.
 
     Checks that span rows (unique ids, one split per article) hold across batches.

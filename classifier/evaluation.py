@@ -135,7 +135,7 @@ def evaluate_pipelines(pipelines: dict, dataset_dict, splits=("test",), batch_si
 
 
 def evaluate_model(model_folder, source, split: str | None = None, overrides: list[str] | None = None,
-                   allow_version_mismatch: bool = False, batch_size: int = 50_000) -> dict[str, dict[str, dict]]:
+                   allow_version_mismatch: bool = False, batch_size: int = 10_000) -> dict[str, dict[str, dict]]:
     """Score a saved model on labelled data: ``{task: {split: scores}}``.
 
     Parameters
