@@ -61,12 +61,6 @@ def check_utf8_file(path: Path, kind: str) -> str:
     return first
 
 
-def read_utf8_text(path: Path, kind: str) -> str:
-    """The whole text of a file that passes :func:`check_utf8_file`."""
-    check_utf8_file(path, kind)
-    return path.read_text(encoding="utf-8-sig")
-
-
 def article_files(paths: list[Path]) -> list[Path]:
     """Expand folders to their ``.txt`` files (sorted) and check every file before any is used."""
     files = []
@@ -81,7 +75,7 @@ def article_files(paths: list[Path]) -> list[Path]:
         else:
             raise UserError(f"{path}: article file not found")
     for path in files:
-        read_utf8_text(path, "UTF-8 text article")
+        check_utf8_file(path, "UTF-8 text article")
     return files
 
 
@@ -104,7 +98,7 @@ def read_articles(paths: list[Path], stdin: TextIO) -> Iterator[tuple[str, str]]
         yield from split_articles(text, "<stdin>")
         return
     for path in article_files(paths):
-        yield from split_articles(read_utf8_text(path, "UTF-8 text article"), str(path))
+        yield from split_articles(path.read_text(encoding="utf-8-sig"), str(path))
 
 
 def write_text_atomic(path: Path, chunks: Iterable[str] | str) -> None:
