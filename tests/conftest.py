@@ -96,7 +96,7 @@ def write_rows_csv(path: Path, rows: list[dict], columns: list[str] | None = Non
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = columns or list(rows[0])
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     return path

@@ -11,7 +11,6 @@ label in every split) with exactly one thing broken.
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import os
@@ -28,6 +27,7 @@ import yaml
 from typer.testing import CliRunner
 
 from classifier.cli import app
+from conftest import write_rows_csv as write_csv
 
 CLASSIFIER_BIN = Path(sys.executable).parent / "classifier"
 
@@ -60,15 +60,6 @@ def corpus_rows(articles: int = 12, sentences: int = 6) -> list[dict]:
                 "stance": stance, "split": split,
             })
     return rows
-
-
-def write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) -> Path:
-    columns = columns or list(rows[0])
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:

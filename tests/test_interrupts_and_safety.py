@@ -27,6 +27,7 @@ import classifier
 from classifier.cli import app
 from classifier.errors import UserError
 from classifier.persistence import sha256
+from conftest import write_rows_csv as write_rows
 
 SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "data" / "sample_corpus.csv"
 
@@ -78,14 +79,6 @@ FAST_TASKS = {
     "claim_type": {"features": {"char_ngrams": None}, "model": {"name": "logistic_regression"}},
     "stance": {"input": "pair", "features": {"char_ngrams": None}, "model": {"name": "logistic_regression"}},
 }
-
-
-def write_rows(path: Path, rows: list[dict]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def tiny_corpus(path: Path) -> Path:

@@ -12,19 +12,12 @@ from classifier.data import iter_rows, read_rows
 from classifier.errors import UserError
 from classifier.evaluation import evaluate_model
 from classifier.io import read_articles
+from conftest import write_rows_csv as write_rows
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 TASKS = {"claim_type": TaskConfig(model={"name": "logistic_regression"})}
-
-
-def write_rows(path: Path, rows: list[dict]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def sample_rows(count: int) -> list[dict]:
