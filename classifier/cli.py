@@ -162,8 +162,10 @@ def evaluate(
     """
     from classifier.evaluation import evaluate_model
 
-    scores = evaluate_model(model, data, split=split, overrides=overrides,
-                            allow_version_mismatch=allow_version_mismatch)
+    with _progress() as progress:
+        progress.add_task(f"evaluating {model} on {data}", total=None)
+        scores = evaluate_model(model, data, split=split, overrides=overrides,
+                                allow_version_mismatch=allow_version_mismatch)
     _emit(_report(scores, report_format, f"Evaluation of {model} on {data}"), output)
 
 
@@ -188,7 +190,18 @@ def predict(
     loaded = load_model(model, allow_version_mismatch)
     documents = read_articles(articles or [], sys.stdin)
     predictions = loaded.predict_stream(documents, target=target)
+    if output is not None and sys.stderr.isatty():
+        predictions = _counted(predictions, "articles predicted")
     _emit(render_predictions(predictions, output_format.value, loaded.tasks), output)
+
+
+def _counted(items, description: str):
+    """Pass ``items`` through, showing on stderr how many have gone by."""
+    with _progress() as progress:
+        bar = progress.add_task(description, total=None)
+        for item in items:
+            yield item
+            progress.advance(bar)
 
 
 @app.command()
