@@ -367,6 +367,9 @@ class _RowReader:
                                 "label the row or remove it")
             label = config.label_map.get(value, value)
             if allowed is not None and label not in allowed:
+                if task in self.labels:
+                    raise UserError(f"{self.path}: {table.where(i)}: label '{value}' in column '{column}' was never "
+                                    f"seen by the model, which knows only {', '.join(allowed)}")
                 hint = f"; map it with tasks.{task}.label_map" if not config.label_map else did_you_mean(label, allowed)
                 raise UserError(f"{self.path}: {table.where(i)}: unknown label '{value}' in column '{column}' "
                                 f"(expected one of {', '.join(allowed)}){hint}")
