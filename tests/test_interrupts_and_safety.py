@@ -185,12 +185,18 @@ def staging_folders(parent: Path, name: str) -> list[Path]:
 # ----------------------------------------------------------------------------- (a) SIGKILL, (b) SIGINT
 
 
-def test_sigkill_during_training_leaves_the_previous_model_whole(tmp_path, previous_model):
-    folder, before = previous_model
+def start_slow_training(tmp_path, folder):
+    """A ``classifier train`` process writing to ``folder``, returned once fitting has begun."""
     config = write_config(tmp_path / "big.yaml", large_corpus(tmp_path / "big.csv"), slow=True)
     marker = tmp_path / "fitting"
     process = launch(tmp_path, "fit", marker, "train", config, "--output", folder)
     wait_for(marker, process)
+    return process
+
+
+def test_sigkill_during_training_leaves_the_previous_model_whole(tmp_path, previous_model):
+    folder, before = previous_model
+    process = start_slow_training(tmp_path, folder)
     interrupt(process, signal.SIGKILL, after=1.0)
     assert process.returncode == -signal.SIGKILL
     assert folder_state(folder) == before
@@ -211,10 +217,7 @@ def test_sigkill_while_moving_the_new_model_into_place_leaves_the_previous_model
 
 def test_sigint_during_training_exits_130_with_one_line(tmp_path, previous_model):
     folder, _ = previous_model
-    config = write_config(tmp_path / "big.yaml", large_corpus(tmp_path / "big.csv"), slow=True)
-    marker = tmp_path / "fitting"
-    process = launch(tmp_path, "fit", marker, "train", config, "--output", folder)
-    wait_for(marker, process)
+    process = start_slow_training(tmp_path, folder)
     _, stderr = interrupt(process, signal.SIGINT, after=1.0)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
@@ -223,10 +226,7 @@ def test_sigint_during_training_exits_130_with_one_line(tmp_path, previous_model
 
 def test_sigint_during_training_leaves_the_previous_model_whole_and_no_staging(tmp_path, previous_model):
     folder, before = previous_model
-    config = write_config(tmp_path / "big.yaml", large_corpus(tmp_path / "big.csv"), slow=True)
-    marker = tmp_path / "fitting"
-    process = launch(tmp_path, "fit", marker, "train", config, "--output", folder)
-    wait_for(marker, process)
+    process = start_slow_training(tmp_path, folder)
     interrupt(process, signal.SIGINT, after=1.0)
     assert folder_state(folder) == before
     assert_whole_model(folder)
