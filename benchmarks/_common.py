@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -54,9 +55,12 @@ def classifier_command() -> str:
 
 
 def default_model() -> Path:
-    """A model trained from ``configs/default.yaml`` (trained once, then reused)."""
+    """A model trained from ``configs/default.yaml`` (trained once per package version, then reused)."""
+    from classifier.persistence import package_version
+
     model = REPO / "models" / "benchmark-default"
-    if not (model / "metadata.json").exists():
+    metadata = model / "metadata.json"
+    if not metadata.exists() or json.loads(metadata.read_text())["versions"]["classifier"] != package_version("classifier"):
         subprocess.run([sys.executable, "-m", "classifier", "train", str(REPO / "configs/default.yaml"),
                         "--output", str(model)], check=True, capture_output=True, cwd=REPO)
     return model

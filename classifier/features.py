@@ -7,6 +7,7 @@ column :data:`TARGET` what its stance is toward (the headline or a user's claim)
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -14,57 +15,108 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.pipeline import Pipeline, make_pipeline
 
 if TYPE_CHECKING:
     from classifier.config import FeatureConfig
 
 TEXT, TARGET = 0, 1
+# Hashed vocabulary of the similarity between text and target: few collisions, a 2 MiB IDF table.
+_SIMILARITY_FEATURES = 2**18
 
 
-def _pattern(*alternatives: str) -> re.Pattern:
-    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+@dataclass(frozen=True)
+class Cue:
+    """What one cue looks for in a sentence.
+
+    Parameters
+    ----------
+    words : str
+        Space-separated lowercase words, each matched as a whole word.
+    phrases : tuple of str
+        Lowercase multi-word phrases, counted where they occur.
+    chars : str
+        Characters counted wherever they occur.
+    pattern : str
+        A regular expression for what the lists cannot say, matched on the original sentence.
+    """
+
+    words: str = ""
+    phrases: tuple[str, ...] = ()
+    chars: str = ""
+    pattern: str = ""
 
 
 CLAIM_CUES = {
-    "reporting": _pattern(
-        r"said", r"says", r"told", r"according to", r"claimed?", r"claims", r"reported", r"stated",
-        r"added", r"noted", r"announced", r"accused", r"estimated", r"revealed", r"confirmed",
-    ),
-    "quote": re.compile(r"[\"“”«»]"),
-    "number": re.compile(r"\d"),
-    "quantity": re.compile(
-        r"%|\bper ?cent\b|[$€£¥]|\b(?:million|billion|trillion|thousand|hundred|dozens?)\b", re.IGNORECASE
-    ),
-    "year": re.compile(r"\b(?:19|20)\d\d\b"),
-    "modal_future": _pattern(
-        r"will", r"would", r"could", r"may", r"might", r"should", r"must", r"shall", r"expected to",
-        r"plans? to", r"is set to", r"going to", r"likely", r"forecasts?", r"predict\w*", r"next year",
-    ),
-    "first_person": _pattern(r"I", r"we", r"our", r"ours", r"my", r"me", r"us"),
-    "question": re.compile(r"\?"),
-    "exclamation": re.compile(r"!"),
-    "opinion": _pattern(
-        r"think", r"believe", r"feel", r"hope", r"wish", r"clearly", r"obviously", r"disgrace\w*",
-        r"great", r"terrible", r"best", r"worst", r"shameful", r"absurd", r"important",
-    ),
-    "boilerplate": re.compile(
-        r"^\s*(?:read more|related|share this|follow us|subscribe|advertisement|click here|sign up)\b"
-        r"|https?://|www\.|\.(?:com|org|net)\b",
-        re.IGNORECASE,
-    ),
-    "comparison": _pattern(r"more than", r"less than", r"fewer", r"higher", r"lower", r"increase\w*", r"decrease\w*", r"doubled?", r"rose", r"fell"),
+    "reporting": Cue("said says told claim claimed claims reported stated added noted announced accused "
+                     "estimated revealed confirmed", phrases=("according to",)),
+    "quote": Cue(chars="\"“”«»"),
+    "number": Cue(pattern=r"\d+"),
+    "quantity": Cue("percent million millions billion billions trillion thousand thousands hundred hundreds "
+                    "dozen dozens", phrases=("per cent",), chars="%$€£¥"),
+    "year": Cue(pattern=r"\b(?:19|20)\d\d\b"),
+    "modal_future": Cue("will would could may might should must shall likely forecast forecasts predict "
+                        "predicts predicted prediction predictions", phrases=(
+                            "expected to", "plan to", "plans to", "is set to", "going to", "next year")),
+    "first_person": Cue("i we our ours my me us"),
+    "question": Cue(chars="?"),
+    "exclamation": Cue(chars="!"),
+    "opinion": Cue("think believe feel hope wish clearly obviously disgrace disgraceful great terrible best "
+                   "worst shameful absurd important"),
+    "boilerplate": Cue(pattern=r"(?i)^\s*(?:read more|related|share this|follow us|subscribe|advertisement"
+                               r"|click here|sign up)\b|https?://|www\.|\.(?:com|org|net)\b"),
+    "comparison": Cue("fewer higher lower increase increased increases increasing decrease decreased decreases "
+                      "decreasing double doubled rose fell", phrases=("more than", "less than")),
 }
 
-REFUTATION_CUES = _pattern(
-    r"fake", r"fraud", r"hoax", r"false", r"deny", r"denies", r"denied", r"denial", r"not", r"despite",
-    r"nope", r"doubt", r"doubts", r"bogus", r"debunk\w*", r"pranks?", r"retract\w*", r"rejects?",
-    r"rejected", r"baseless", r"untrue", r"misleading", r"refutes?", r"refuted", r"dismiss\w*",
-    r"no evidence", r"never", r"unfounded", r"wrong", r"rumou?rs?", r"myth",
-)
-NEGATION_CUES = _pattern(r"no", r"not", r"never", r"none", r"nobody", r"nothing", r"neither", r"nor", r"\w+n't", r"cannot", r"without")
+STANCE_CUES = {
+    "refutation": Cue("fake fraud hoax false deny denies denied denial not despite nope doubt doubts bogus "
+                      "debunk debunked debunks prank pranks retract retracted retraction reject rejects "
+                      "rejected baseless untrue misleading refute refutes refuted dismiss dismissed dismisses "
+                      "never unfounded wrong rumor rumors rumour rumours myth", phrases=("no evidence",)),
+    "negation": Cue("no not never none nobody nothing neither nor cannot without", pattern=r"(?i)\w+n[’']t\b"),
+    "hedging": Cue("reportedly allegedly alleged apparently supposedly purportedly unconfirmed unverified "
+                   "rumored rumoured claims claimed may might could possibly perhaps", phrases=(
+                       "according to", "said to be", "appears to", "is believed")),
+}
+
 _WORD = re.compile(r"\w+")
+
+
+class CueCounter:
+    """Counts every cue of a table in one pass over a sentence's words."""
+
+    def __init__(self, cues: dict[str, Cue]):
+        self.names = list(cues)
+        self._columns_of_word: dict[str, list[int]] = {}
+        self._phrases, self._chars, self._patterns = [], [], []
+        for column, cue in enumerate(cues.values()):
+            for word in cue.words.split():
+                self._columns_of_word.setdefault(word, []).append(column)
+            self._phrases += [(column, phrase) for phrase in cue.phrases]
+            self._chars += [(column, char) for char in cue.chars]
+            if cue.pattern:
+                self._patterns.append((column, re.compile(cue.pattern)))
+
+    def count(self, text: str) -> list[int]:
+        """The count of each cue in ``text``, in table order."""
+        counts = [0] * len(self.names)
+        lowered = text.lower()
+        for word in _WORD.findall(lowered):
+            for column in self._columns_of_word.get(word, ()):
+                counts[column] += 1
+        for column, phrase in self._phrases:
+            counts[column] += lowered.count(phrase)
+        for column, char in self._chars:
+            counts[column] += text.count(char)
+        for column, pattern in self._patterns:
+            counts[column] += len(pattern.findall(text))
+        return counts
+
+
+_CLAIM_CUE_COUNTER = CueCounter(CLAIM_CUES)
+_STANCE_CUE_COUNTER = CueCounter(STANCE_CUES)
 
 
 def _as_texts(X) -> list[str]:
@@ -75,7 +127,8 @@ class ClaimCues(TransformerMixin, BaseEstimator):
     """Counts of claim cues per sentence, as ``log1p`` counts plus the sentence's log length.
 
     Cues: reporting verbs and attributions, quotation marks, numbers and quantities, years,
-    modal and future markers, first person, questions, exclamations, opinion words, boilerplate.
+    modal and future markers, first person, questions, exclamations, opinion words, boilerplate,
+    comparisons.
     """
 
     def fit(self, X, y=None):
@@ -83,11 +136,7 @@ class ClaimCues(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        rows = []
-        for text in _as_texts(X):
-            counts = [len(pattern.findall(text)) for pattern in CLAIM_CUES.values()]
-            counts.append(len(_WORD.findall(text)))
-            rows.append(counts)
+        rows = [_CLAIM_CUE_COUNTER.count(text) + [len(_WORD.findall(text))] for text in _as_texts(X)]
         return sp.csr_matrix(np.log1p(np.asarray(rows, dtype=np.float64).reshape(-1, self.n_features_out_)))
 
     def get_feature_names_out(self, input_features=None):
@@ -97,9 +146,11 @@ class ClaimCues(TransformerMixin, BaseEstimator):
 class PairFeatures(TransformerMixin, BaseEstimator):
     """Features of a (text, target) pair for stance detection.
 
-    TF-IDF vectors of both sides (one vocabulary fitted on texts and targets together), their
-    cosine similarity, the share of target words found in the text, counts of refutation and
-    negation cues in the text, and those cues weighted by the similarity.
+    TF-IDF vectors of both sides (one vocabulary fitted on the distinct texts and targets); their
+    cosine similarity over hashed TF-IDF vectors of all words, so that words never seen in training
+    (the names of a new story) still count; the share of target words found in the text; counts of
+    refutation, negation and hedging cues in the text, and those cues weighted by the similarity.
+    Each distinct text and target is processed once: pairs often share them (FNC-1 bodies).
 
     Parameters
     ----------
@@ -112,26 +163,42 @@ class PairFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         texts, targets = self._sides(X)
+        sides = sorted(set(texts)) + sorted(set(targets))
         self.vectorizer_ = TfidfVectorizer(
             max_features=self.max_features, stop_words="english", sublinear_tf=True, dtype=np.float32
-        )
-        self.vectorizer_.fit(texts + sorted(set(targets)))
+        ).fit(sides)
+        self.similarity_vectorizer_ = make_pipeline(
+            HashingVectorizer(n_features=_SIMILARITY_FEATURES, stop_words="english", alternate_sign=False,
+                              norm=None, dtype=np.float32),
+            TfidfTransformer(sublinear_tf=True),
+        ).fit(sides)
         return self
 
     def transform(self, X):
         texts, targets = self._sides(X)
-        text_vectors, target_vectors = self._vectorize(texts), self._vectorize(targets)
-        cosine = np.asarray(text_vectors.multiply(target_vectors).sum(axis=1)).ravel()
-        overlap = np.array([_overlap(target, text) for text, target in zip(texts, targets)])
-        refutation = np.log1p([len(REFUTATION_CUES.findall(t)) for t in texts])
-        negation = np.log1p([len(NEGATION_CUES.findall(t)) for t in texts])
-        dense = np.column_stack([cosine, overlap, refutation, negation, cosine * refutation, cosine * negation])
-        return sp.hstack([target_vectors, text_vectors, sp.csr_matrix(dense)], format="csr")
+        unique_texts, text_of_pair = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+        unique_targets, target_of_pair = np.unique(np.asarray(targets, dtype=object), return_inverse=True)
+        text_of_pair, target_of_pair = text_of_pair.ravel(), target_of_pair.ravel()
+        cosine = np.asarray(
+            self.similarity_vectorizer_.transform(unique_texts)[text_of_pair]
+            .multiply(self.similarity_vectorizer_.transform(unique_targets)[target_of_pair]).sum(axis=1)
+        ).ravel()
+        text_words = [set(_WORD.findall(text.lower())) for text in unique_texts]
+        target_words = [set(_WORD.findall(target.lower())) for target in unique_targets]
+        overlap = np.array([len(target_words[j] & text_words[i]) / max(len(target_words[j]), 1)
+                            for i, j in zip(text_of_pair, target_of_pair)])
+        cues = np.log1p(np.array([_STANCE_CUE_COUNTER.count(text) for text in unique_texts],
+                                 dtype=np.float64).reshape(-1, len(STANCE_CUES)))[text_of_pair]
+        dense = np.column_stack([cosine, overlap, cues, cosine[:, None] * cues])
+        return sp.hstack([self.vectorizer_.transform(unique_targets)[target_of_pair],
+                          self.vectorizer_.transform(unique_texts)[text_of_pair],
+                          sp.csr_matrix(dense)], format="csr")
 
-    def _vectorize(self, texts: list[str]):
-        """TF-IDF rows, computing each distinct text once (FNC-1 pairs share bodies and headlines)."""
-        unique, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
-        return self.vectorizer_.transform(unique)[inverse.ravel()]
+    def get_feature_names_out(self, input_features=None):
+        words = self.vectorizer_.get_feature_names_out()
+        return np.asarray([f"target_{w}" for w in words] + [f"text_{w}" for w in words]
+                          + ["cosine", "overlap"] + list(STANCE_CUES)
+                          + [f"cosine_x_{name}" for name in STANCE_CUES], dtype=object)
 
     @staticmethod
     def _sides(X) -> tuple[list[str], list[str]]:
@@ -193,13 +260,6 @@ def load_encoder(model: str):
         raise UserError(f"sentence embeddings ({model}) need the optional extra: "
                         "pip install torch==2.13.0 && pip install 'classifier[embeddings]'") from None
     return SentenceTransformer(model, device="cpu")
-
-
-def _overlap(target: str, text: str) -> float:
-    target_words = set(_WORD.findall(target.lower()))
-    if not target_words:
-        return 0.0
-    return len(target_words & set(_WORD.findall(text.lower()))) / len(target_words)
 
 
 def build_features(config: FeatureConfig, pairwise: bool) -> ColumnTransformer:

@@ -151,22 +151,32 @@ def read_metadata(folder: Path) -> dict:
 
 
 def check_versions(folder: Path, metadata: dict, allow_mismatch: bool = False) -> None:
-    """Refuse a bundle from a newer package or another scikit-learn minor version."""
+    """Refuse a bundle from another minor version of this package or of scikit-learn.
+
+    Before 1.0 a minor version of this package may change the pipelines' classes, so a bundle
+    from an older one may not load correctly either.
+    """
     from packaging.version import InvalidVersion, Version
 
     saved = metadata.get("versions", {})
     current = library_versions()
     problems = []
     try:
-        if Version(saved.get("classifier", "0")) > Version(current["classifier"]):
-            problems.append(f"it was made by classifier {saved['classifier']}, newer than this {current['classifier']}")
+        saved_package, current_package = Version(saved.get("classifier", "0")), Version(current["classifier"])
+        if _minor(saved_package) != _minor(current_package):
+            relation = "newer" if saved_package > current_package else "older"
+            problems.append(f"it was made by classifier {saved_package}, {relation} than this {current_package}")
         saved_sklearn, current_sklearn = Version(saved.get("scikit-learn", "0")), Version(current["scikit-learn"])
-        if (saved_sklearn.major, saved_sklearn.minor) != (current_sklearn.major, current_sklearn.minor):
+        if _minor(saved_sklearn) != _minor(current_sklearn):
             problems.append(f"it was made with scikit-learn {saved_sklearn}, this is {current_sklearn}")
     except InvalidVersion as exc:
         problems.append(f"its versions cannot be read ({exc})")
     if problems and not allow_mismatch:
         raise UserError(f"{folder}: " + "; ".join(problems) + "; retrain it, or pass --allow-version-mismatch to load it anyway")
+
+
+def _minor(version) -> tuple[int, int]:
+    return version.major, version.minor
 
 
 def verify_files(folder: Path, metadata: dict) -> None:

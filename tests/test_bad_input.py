@@ -626,12 +626,13 @@ def test_predict_with_damaged_metadata_json(model_copy, tmp_path, article):
     assert_refused(tmp_path, ["predict", model_copy, article], str(metadata), "damaged")
 
 
-def test_predict_with_a_model_from_a_newer_package_version(model_copy, tmp_path, article):
+@pytest.mark.parametrize("other_version", ["99.0.0", "0.0.1"])
+def test_predict_with_a_model_from_another_package_version(model_copy, tmp_path, article, other_version):
     path = model_copy / "metadata.json"
     metadata = json.loads(path.read_text(encoding="utf-8"))
-    metadata["versions"]["classifier"] = "99.0.0"
+    metadata["versions"]["classifier"] = other_version
     path.write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-    assert_refused(tmp_path, ["predict", model_copy, article], str(model_copy), "99.0.0",
+    assert_refused(tmp_path, ["predict", model_copy, article], str(model_copy), other_version,
                    "--allow-version-mismatch")
 
 

@@ -36,6 +36,10 @@ def test_claim_cues_give_one_row_per_sentence_and_one_column_per_cue():
     ("cue_quote", 'He said "prices rose" in March.', "He said prices rose in March."),
     ("cue_reporting", "Prices rose, the minister said.", "Prices rose in March."),
     ("cue_boilerplate", "Read more: prices in March", "Prices rose in March."),
+    ("cue_quantity", "Prices rose by half a million.", "Prices rose in March."),
+    ("cue_modal_future", "Prices are expected to rise.", "Prices rose in March."),
+    ("cue_comparison", "Prices are more than last year.", "Prices are high in March."),
+    ("cue_year", "Prices rose in 2017.", "Prices rose in March."),
 ])
 def test_claim_cue_fires_only_when_its_cue_is_present(cue, with_cue, without_cue):
     values = cues(with_cue, without_cue)[cue]
@@ -62,10 +66,6 @@ def test_claim_cues_of_an_empty_sentence_are_zero():
 
 # ----------------------------------------------------------------------------- PairFeatures
 
-# The last six columns of PairFeatures, in order.
-COSINE, OVERLAP, REFUTATION, NEGATION, COSINE_REFUTATION, COSINE_NEGATION = range(-6, 0)
-
-
 @pytest.fixture
 def pair_features():
     texts = ["The mayor resigned after the audit.", "A cat show opened downtown.",
@@ -74,54 +74,86 @@ def pair_features():
     return PairFeatures().fit(as_inputs(texts, targets))
 
 
-def pair(transformer, text, target):
-    return transformer.transform(as_inputs([text], [target])).toarray()[0]
+def pair(transformer, text, target) -> dict[str, float]:
+    """The pair's features, by name."""
+    values = transformer.transform(as_inputs([text], [target])).toarray()[0]
+    return dict(zip(transformer.get_feature_names_out(), values))
 
 
-def test_pair_features_shape_is_both_tfidf_sides_plus_six_scores(pair_features):
+def test_pair_features_shape_is_both_tfidf_sides_plus_eight_scores(pair_features):
     vocabulary = len(pair_features.vectorizer_.vocabulary_)
 
     features = pair_features.transform(as_inputs(["a", "b"], ["c", "d"]))
 
-    assert features.shape == (2, 2 * vocabulary + 6)
+    assert features.shape == (2, 2 * vocabulary + 8)
+    assert len(pair_features.get_feature_names_out()) == features.shape[1]
 
 
 def test_cosine_is_one_for_a_sentence_identical_to_its_target(pair_features):
     features = pair(pair_features, "Mayor resigns after audit", "Mayor resigns after audit")
 
-    assert features[COSINE] == pytest.approx(1.0, abs=1e-5)
-    assert features[OVERLAP] == pytest.approx(1.0)
+    assert features["cosine"] == pytest.approx(1.0, abs=1e-5)
+    assert features["overlap"] == pytest.approx(1.0)
 
 
 def test_cosine_is_zero_for_a_sentence_sharing_no_word_with_its_target(pair_features):
     features = pair(pair_features, "A cat show opened downtown.", "Mayor resigns after audit")
 
-    assert features[COSINE] == 0.0
-    assert features[OVERLAP] == 0.0
+    assert features["cosine"] == 0.0
+    assert features["overlap"] == 0.0
 
 
 def test_refutation_cue_fires_on_denied(pair_features):
     denied = pair(pair_features, "The mayor denied the report.", "Mayor resigns after audit")
     plain = pair(pair_features, "The mayor resigned after the audit.", "Mayor resigns after audit")
 
-    assert denied[REFUTATION] > 0
-    assert plain[REFUTATION] == 0
+    assert denied["refutation"] > 0
+    assert plain["refutation"] == 0
 
 
 def test_refutation_is_weighted_by_similarity_to_the_target(pair_features):
     related = pair(pair_features, "The mayor denied the report.", "Mayor resigns after audit")
     unrelated = pair(pair_features, "The cat show denied entry.", "Mayor resigns after audit")
 
-    assert related[COSINE_REFUTATION] > 0
-    assert unrelated[COSINE_REFUTATION] == 0
+    assert related["cosine_x_refutation"] > 0
+    assert unrelated["cosine_x_refutation"] == 0
+
+
+@pytest.mark.parametrize("negated_text", ["The mayor didn't resign.", "The mayor didn’t resign."])
+def test_negation_cue_fires_on_contractions(pair_features, negated_text):
+    assert pair(pair_features, negated_text, "Mayor resigns after audit")["negation"] > 0
 
 
 def test_negation_cue_fires_on_not(pair_features):
     negated = pair(pair_features, "The mayor did not resign.", "Mayor resigns after audit")
     plain = pair(pair_features, "The mayor resigned.", "Mayor resigns after audit")
 
-    assert negated[NEGATION] > 0
-    assert plain[NEGATION] == 0
+    assert negated["negation"] > 0
+    assert plain["negation"] == 0
+
+
+def test_cosine_counts_words_never_seen_in_training(pair_features):
+    features = pair(pair_features, "Zorblax wins the Quintar prize.", "Quintar prize goes to Zorblax")
+
+    assert features["cosine"] > 0.5
+
+
+def test_hedging_cue_fires_on_reportedly(pair_features):
+    hedged = pair(pair_features, "The mayor reportedly resigned.", "Mayor resigns after audit")
+    plain = pair(pair_features, "The mayor resigned.", "Mayor resigns after audit")
+
+    assert hedged["hedging"] > 0
+    assert plain["hedging"] == 0
+
+
+def test_pairs_sharing_a_text_get_the_same_text_features(pair_features):
+    texts = ["The mayor denied the report."] * 2 + ["A cat show opened downtown."]
+    targets = ["Mayor resigns after audit", "Cat show opens", "Mayor resigns after audit"]
+
+    together = pair_features.transform(as_inputs(texts, targets)).toarray()
+    one_by_one = [pair_features.transform(as_inputs([x], [t])).toarray()[0] for x, t in zip(texts, targets)]
+
+    assert together == pytest.approx(np.array(one_by_one))
 
 
 # ----------------------------------------------------------------------------- build_features
