@@ -85,10 +85,19 @@ _WORD = re.compile(r"\w+")
 
 
 class CueCounter:
-    """Counts every cue of a table in one pass over a sentence's words."""
+    """Counts every cue of a table in one pass over a sentence's words.
 
-    def __init__(self, cues: dict[str, Cue]):
-        self.names = list(cues)
+    Parameters
+    ----------
+    cues : dict of str to Cue
+        The cue table; counts come in its order.
+    with_length : bool
+        Also give the sentence's number of words, after the cue counts.
+    """
+
+    def __init__(self, cues: dict[str, Cue], with_length: bool = False):
+        self.n_cues = len(cues)
+        self.with_length = with_length
         self._columns_of_word: dict[str, list[int]] = {}
         self._phrases, self._chars, self._patterns = [], [], []
         for column, cue in enumerate(cues.values()):
@@ -100,10 +109,11 @@ class CueCounter:
                 self._patterns.append((column, re.compile(cue.pattern)))
 
     def count(self, text: str) -> list[int]:
-        """The count of each cue in ``text``, in table order."""
-        counts = [0] * len(self.names)
+        """The count of each cue in ``text``, in table order (then its length, if asked for)."""
+        counts = [0] * self.n_cues
         lowered = text.lower()
-        for word in _WORD.findall(lowered):
+        words = _WORD.findall(lowered)
+        for word in words:
             for column in self._columns_of_word.get(word, ()):
                 counts[column] += 1
         for column, phrase in self._phrases:
@@ -112,10 +122,12 @@ class CueCounter:
             counts[column] += text.count(char)
         for column, pattern in self._patterns:
             counts[column] += len(pattern.findall(text))
+        if self.with_length:
+            counts.append(len(words))
         return counts
 
 
-_CLAIM_CUE_COUNTER = CueCounter(CLAIM_CUES)
+_CLAIM_CUE_COUNTER = CueCounter(CLAIM_CUES, with_length=True)
 _STANCE_CUE_COUNTER = CueCounter(STANCE_CUES)
 
 
@@ -136,7 +148,7 @@ class ClaimCues(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        rows = [_CLAIM_CUE_COUNTER.count(text) + [len(_WORD.findall(text))] for text in _as_texts(X)]
+        rows = [_CLAIM_CUE_COUNTER.count(text) for text in _as_texts(X)]
         return sp.csr_matrix(np.log1p(np.asarray(rows, dtype=np.float64).reshape(-1, self.n_features_out_)))
 
     def get_feature_names_out(self, input_features=None):

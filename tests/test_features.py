@@ -103,12 +103,18 @@ def test_cosine_is_zero_for_a_sentence_sharing_no_word_with_its_target(pair_feat
     assert features["overlap"] == 0.0
 
 
-def test_refutation_cue_fires_on_denied(pair_features):
-    denied = pair(pair_features, "The mayor denied the report.", "Mayor resigns after audit")
-    plain = pair(pair_features, "The mayor resigned after the audit.", "Mayor resigns after audit")
+@pytest.mark.parametrize("cue, with_cue, without_cue", [
+    ("refutation", "The mayor denied the report.", "The mayor resigned after the audit."),
+    ("negation", "The mayor did not resign.", "The mayor resigned."),
+    ("negation", "The mayor didn't resign.", "The mayor resigned."),
+    ("negation", "The mayor didn’t resign.", "The mayor resigned."),
+    ("hedging", "The mayor reportedly resigned.", "The mayor resigned."),
+])
+def test_stance_cue_fires_only_when_its_cue_is_present(pair_features, cue, with_cue, without_cue):
+    target = "Mayor resigns after audit"
 
-    assert denied["refutation"] > 0
-    assert plain["refutation"] == 0
+    assert pair(pair_features, with_cue, target)[cue] > 0
+    assert pair(pair_features, without_cue, target)[cue] == 0
 
 
 def test_refutation_is_weighted_by_similarity_to_the_target(pair_features):
@@ -119,31 +125,10 @@ def test_refutation_is_weighted_by_similarity_to_the_target(pair_features):
     assert unrelated["cosine_x_refutation"] == 0
 
 
-@pytest.mark.parametrize("negated_text", ["The mayor didn't resign.", "The mayor didn’t resign."])
-def test_negation_cue_fires_on_contractions(pair_features, negated_text):
-    assert pair(pair_features, negated_text, "Mayor resigns after audit")["negation"] > 0
-
-
-def test_negation_cue_fires_on_not(pair_features):
-    negated = pair(pair_features, "The mayor did not resign.", "Mayor resigns after audit")
-    plain = pair(pair_features, "The mayor resigned.", "Mayor resigns after audit")
-
-    assert negated["negation"] > 0
-    assert plain["negation"] == 0
-
-
 def test_cosine_counts_words_never_seen_in_training(pair_features):
     features = pair(pair_features, "Zorblax wins the Quintar prize.", "Quintar prize goes to Zorblax")
 
     assert features["cosine"] > 0.5
-
-
-def test_hedging_cue_fires_on_reportedly(pair_features):
-    hedged = pair(pair_features, "The mayor reportedly resigned.", "Mayor resigns after audit")
-    plain = pair(pair_features, "The mayor resigned.", "Mayor resigns after audit")
-
-    assert hedged["hedging"] > 0
-    assert plain["hedging"] == 0
 
 
 def test_pairs_sharing_a_text_get_the_same_text_features(pair_features):
