@@ -15,7 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction import text as sklearn_text
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import Pipeline, make_pipeline
 
 if TYPE_CHECKING:
@@ -82,6 +83,34 @@ STANCE_CUES = {
 }
 
 _WORD = re.compile(r"\w+")
+
+
+class TfidfVectorizer(sklearn_text.TfidfVectorizer):
+    """scikit-learn's ``TfidfVectorizer``, whose fitted vocabulary pickles as one string and an array.
+
+    joblib unpickles a dict of terms one item at a time in Python; stored this way a model with
+    60,000 n-grams loads in milliseconds instead of a fifth of a second. ``stop_words_`` (the terms
+    cut by ``min_df`` or ``max_features``, only kept for inspection) is not saved.
+    """
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # a copy: scikit-learn may return the live __dict__
+        state.pop("stop_words_", None)
+        vocabulary = state.pop("vocabulary_", None)
+        if vocabulary is not None:
+            state["_vocabulary_terms"] = "".join(vocabulary)
+            state["_vocabulary_lengths"] = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
+            state["_vocabulary_columns"] = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))
+        return state
+
+    def __setstate__(self, state):
+        if "_vocabulary_terms" in state:
+            terms = state.pop("_vocabulary_terms")
+            ends = np.cumsum(state.pop("_vocabulary_lengths")).tolist()
+            starts = [0] + ends[:-1]
+            columns = state.pop("_vocabulary_columns").tolist()
+            state["vocabulary_"] = {terms[start:end]: column for start, end, column in zip(starts, ends, columns)}
+        super().__setstate__(state)
 
 
 class CueCounter:

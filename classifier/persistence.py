@@ -151,10 +151,12 @@ def read_metadata(folder: Path) -> dict:
 
 
 def check_versions(folder: Path, metadata: dict, allow_mismatch: bool = False) -> None:
-    """Refuse a bundle from another minor version of this package or of scikit-learn.
+    """Refuse a bundle from a newer version or another minor version of this package, or from
+    another minor version of scikit-learn.
 
     Before 1.0 a minor version of this package may change the pipelines' classes, so a bundle
-    from an older one may not load correctly either.
+    from an older one may not load correctly either; a newer patch version may use classes this
+    one does not have.
     """
     from packaging.version import InvalidVersion, Version
 
@@ -163,7 +165,7 @@ def check_versions(folder: Path, metadata: dict, allow_mismatch: bool = False) -
     problems = []
     try:
         saved_package, current_package = Version(saved.get("classifier", "0")), Version(current["classifier"])
-        if _minor(saved_package) != _minor(current_package):
+        if _minor(saved_package) != _minor(current_package) or saved_package > current_package:
             relation = "newer" if saved_package > current_package else "older"
             problems.append(f"it was made by classifier {saved_package}, {relation} than this {current_package}")
         saved_sklearn, current_sklearn = Version(saved.get("scikit-learn", "0")), Version(current["scikit-learn"])

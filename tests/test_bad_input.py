@@ -626,7 +626,14 @@ def test_predict_with_damaged_metadata_json(model_copy, tmp_path, article):
     assert_refused(tmp_path, ["predict", model_copy, article], str(metadata), "damaged")
 
 
-@pytest.mark.parametrize("other_version", ["99.0.0", "0.0.1"])
+def _newer_patch_version() -> str:
+    from classifier.persistence import package_version
+
+    major, minor, patch = package_version("classifier").split(".")[:3]
+    return f"{major}.{minor}.{int(patch) + 1}"
+
+
+@pytest.mark.parametrize("other_version", ["99.0.0", "0.0.1", _newer_patch_version()])
 def test_predict_with_a_model_from_another_package_version(model_copy, tmp_path, article, other_version):
     path = model_copy / "metadata.json"
     metadata = json.loads(path.read_text(encoding="utf-8"))

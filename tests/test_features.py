@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from classifier.config import FeatureConfig
-from classifier.features import CLAIM_CUES, ClaimCues, PairFeatures, as_inputs, build_features
+from classifier.features import CLAIM_CUES, ClaimCues, PairFeatures, TfidfVectorizer, as_inputs, build_features
 
 CUE_NAMES = [f"cue_{name}" for name in CLAIM_CUES] + ["cue_length"]
 
@@ -139,6 +139,40 @@ def test_pairs_sharing_a_text_get_the_same_text_features(pair_features):
     one_by_one = [pair_features.transform(as_inputs([x], [t])).toarray()[0] for x, t in zip(texts, targets)]
 
     assert together == pytest.approx(np.array(one_by_one))
+
+
+# ----------------------------------------------------------------------------- TfidfVectorizer
+
+
+def test_vectorizer_saved_and_loaded_keeps_its_vocabulary_and_output(tmp_path):
+    import joblib
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(["Gerasimov said", "Read more: www"])
+    joblib.dump(vectorizer, tmp_path / "vectorizer.joblib")
+
+    loaded = joblib.load(tmp_path / "vectorizer.joblib")
+
+    assert loaded.vocabulary_ == vectorizer.vocabulary_
+    assert (loaded.transform(["said more"]) != vectorizer.transform(["said more"])).nnz == 0
+
+
+def test_vectorizer_is_not_changed_by_saving_it(tmp_path):
+    import joblib
+
+    vectorizer = TfidfVectorizer().fit(["the militants", "the base"])
+    joblib.dump(vectorizer, tmp_path / "vectorizer.joblib")
+
+    assert vectorizer.vocabulary_ == {"the": 2, "militants": 1, "base": 0}
+
+
+def test_unfitted_vectorizer_saved_and_loaded_stays_unfitted(tmp_path):
+    import joblib
+
+    joblib.dump(TfidfVectorizer(min_df=2), tmp_path / "vectorizer.joblib")
+
+    loaded = joblib.load(tmp_path / "vectorizer.joblib")
+
+    assert loaded.min_df == 2 and not hasattr(loaded, "vocabulary_")
 
 
 # ----------------------------------------------------------------------------- build_features
