@@ -177,19 +177,24 @@ def predict(
     target: Optional[str] = typer.Option(None, "--target", "-t", help="Claim to take stance toward [default: each article's title]."),
     output_format: PredictFormat = typer.Option(PredictFormat.table, "--format", "-f", help="table, jsonl or csv."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the predictions to this file."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for many articles; -1: one per core."),
     allow_version_mismatch: bool = AllowMismatchOption,
 ):
     """Label every sentence of new articles with claim type and stance, with probabilities.
 
     Example:  classifier predict models/default article.txt --format jsonl
+
+    Example:  classifier predict models/default articles/ --jobs -1 --format jsonl -o labels.jsonl
     """
     from classifier.io import read_articles
     from classifier.output import render_predictions
     from classifier.persistence import load_model
 
+    if jobs == 0 or jobs < -1:
+        raise UserError(f"--jobs {jobs}: give a number of worker processes (1, 2, ...) or -1 for one per core")
     loaded = load_model(model, allow_version_mismatch)
     documents = read_articles(articles or [], sys.stdin)
-    predictions = loaded.predict_stream(documents, target=target)
+    predictions = loaded.predict_stream(documents, target=target, n_jobs=jobs)
     if output is not None and sys.stderr.isatty():
         predictions = _counted(predictions, "articles predicted")
     _emit(render_predictions(predictions, output_format.value, loaded.tasks), output)

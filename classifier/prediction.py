@@ -93,12 +93,34 @@ class ClassifierModel:
             articles.append(ArticlePrediction(article_target, rows, self._summarise(rows, target is None)))
         return articles
 
-    def predict_stream(self, named_texts, target: str | None = None, batch_size: int = 64):
-        """Yield ``(name, ArticlePrediction)`` for an iterable of ``(name, text)``, predicting
-        ``batch_size`` articles at a time: large inputs stream in bounded memory."""
-        for batch in _chunks(named_texts, batch_size):
-            names = [name for name, _ in batch]
-            yield from zip(names, self.predict_articles([text for _, text in batch], target=target))
+    def predict_stream(self, named_texts, target: str | None = None, batch_size: int = 256, n_jobs: int = 1):
+        """Yield ``(name, ArticlePrediction)`` for an iterable of ``(name, text)``, in input order.
+
+        Parameters
+        ----------
+        named_texts : iterable of (str, str)
+            Article names and texts; read lazily, so large inputs stream in bounded memory.
+        target : str, optional
+            What stance is toward; by default each article's title.
+        batch_size : int
+            Articles predicted at once.
+        n_jobs : int
+            Worker processes predicting batches side by side; -1 for one per core.
+        """
+        batches = _chunks(named_texts, batch_size)
+        if n_jobs == 1:
+            predicted = (self._predict_batch(batch, target) for batch in batches)
+        else:
+            from joblib import Parallel, delayed
+
+            predicted = Parallel(n_jobs=n_jobs, return_as="generator")(
+                delayed(self._predict_batch)(batch, target) for batch in batches)
+        for batch in predicted:
+            yield from batch
+
+    def _predict_batch(self, batch: list[tuple[str, str]], target: str | None) -> list[tuple[str, ArticlePrediction]]:
+        names = [name for name, _ in batch]
+        return list(zip(names, self.predict_articles([text for _, text in batch], target=target)))
 
     def _summarise(self, rows: list[dict], target_is_title: bool) -> dict:
         summary: dict = {"sentences": len(rows)}

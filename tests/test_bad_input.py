@@ -726,3 +726,16 @@ def test_bad_article_after_a_good_one_prints_no_partial_output_file(trained_mode
     out = tmp_path / "predictions.jsonl"
     assert_refused(tmp_path, ["predict", trained_model, article, empty, "--format", "jsonl", "--output", out],
                    str(empty), also_unchanged=(trained_model,))
+
+
+def test_bad_article_is_refused_when_predicting_in_worker_processes(trained_model, tmp_path, article):
+    latin1, expected = _latin1_article(tmp_path)
+    out = tmp_path / "predictions.jsonl"
+    assert_refused(tmp_path, ["predict", trained_model, article, latin1, "--jobs", "2", "--output", out],
+                   *expected, also_unchanged=(trained_model,))
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2"])
+def test_predict_with_an_impossible_number_of_jobs(trained_model, tmp_path, article, jobs):
+    assert_refused(tmp_path, ["predict", trained_model, article, "--jobs", jobs], f"--jobs {jobs}", "-1",
+                   also_unchanged=(trained_model,))

@@ -238,6 +238,17 @@ def test_predict_labels_every_txt_file_of_a_folder(model, tmp_path):
     assert summaries == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
 
 
+def test_predict_in_worker_processes_gives_the_same_output_in_the_same_order(model, tmp_path):
+    for number in range(6):
+        (tmp_path / f"{number}.txt").write_text(f"Title {number}\n\n{ARTICLE}", encoding="utf-8")
+
+    serial = run("predict", model, tmp_path, "--format", "jsonl")
+    parallel = run("predict", model, tmp_path, "--format", "jsonl", "--jobs", "2")
+
+    assert parallel.exit_code == 0, parallel.output
+    assert parallel.stdout == serial.stdout
+
+
 # ----------------------------------------------------------------------------- data validate
 
 

@@ -64,6 +64,17 @@ def test_predictions_stream_article_by_article(trained_model):
     assert [name for name, _ in stream] == ["article 1", "article 2", "article 3", "article 4"]
 
 
+def test_predictions_from_worker_processes_keep_the_input_order(trained_model):
+    model = classifier.load(trained_model)
+    articles = [(f"article {number}", f"Title {number}\n\nThe minister said {number} people were hurt.")
+                for number in range(7)]
+
+    in_workers = list(model.predict_stream(articles, batch_size=2, n_jobs=2))
+
+    assert [name for name, _ in in_workers] == [name for name, _ in articles]
+    assert [p.sentences for _, p in in_workers] == [p.sentences for _, p in model.predict_stream(articles)]
+
+
 def test_one_file_holds_many_articles_separated_by_form_feeds(tmp_path):
     path = tmp_path / "many.txt"
     path.write_text("First title\n\nOne.\n\f\nSecond title\n\nTwo.\n", encoding="utf-8")
@@ -76,3 +87,4 @@ def test_large_input_benchmark_runs_on_a_small_input(tmp_path):
     results = json.loads((tmp_path / "large_input.json").read_text())
     assert results["evaluate"]["rows"] == 300 and results["evaluate"]["peak_mib"] > 0
     assert results["predict"]["sentences"] > 0 and results["predict"]["peak_mib"] > 0
+    assert results["predict_all_cores"]["sentences"] == results["predict"]["sentences"]
