@@ -190,7 +190,8 @@ class PairFeatures(TransformerMixin, BaseEstimator):
     TF-IDF vectors of both sides (one vocabulary fitted on the distinct texts and targets); their
     cosine similarity over hashed TF-IDF vectors of all words, so that words never seen in training
     (the names of a new story) still count; the share of target words found in the text; counts of
-    refutation, negation and hedging cues in the text, and those cues weighted by the similarity.
+    refutation, negation and hedging cues in the text, those cues weighted by the similarity, and
+    the same cues in the target (a headline that says "hoax" or "not").
     Each distinct text and target is processed once: pairs often share them (FNC-1 bodies).
 
     Parameters
@@ -228,9 +229,9 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         target_words = [set(_WORD.findall(target.lower())) for target in unique_targets]
         overlap = np.array([len(target_words[j] & text_words[i]) / max(len(target_words[j]), 1)
                             for i, j in zip(text_of_pair, target_of_pair)])
-        cues = np.log1p(np.array([_STANCE_CUE_COUNTER.count(text) for text in unique_texts],
-                                 dtype=np.float64).reshape(-1, len(STANCE_CUES)))[text_of_pair]
-        dense = np.column_stack([cosine, overlap, cues, cosine[:, None] * cues])
+        cues = _stance_cues(unique_texts)[text_of_pair]
+        target_cues = _stance_cues(unique_targets)[target_of_pair]
+        dense = np.column_stack([cosine, overlap, cues, cosine[:, None] * cues, target_cues])
         return sp.hstack([self.vectorizer_.transform(unique_targets)[target_of_pair],
                           self.vectorizer_.transform(unique_texts)[text_of_pair],
                           sp.csr_matrix(dense)], format="csr")
@@ -239,12 +240,19 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         words = self.vectorizer_.get_feature_names_out()
         return np.asarray([f"target_{w}" for w in words] + [f"text_{w}" for w in words]
                           + ["cosine", "overlap"] + list(STANCE_CUES)
-                          + [f"cosine_x_{name}" for name in STANCE_CUES], dtype=object)
+                          + [f"cosine_x_{name}" for name in STANCE_CUES]
+                          + [f"target_cue_{name}" for name in STANCE_CUES], dtype=object)
 
     @staticmethod
     def _sides(X) -> tuple[list[str], list[str]]:
         X = np.asarray(X, dtype=object).reshape(-1, 2)
         return _as_texts(X[:, 0]), _as_texts(X[:, 1])
+
+
+def _stance_cues(texts) -> np.ndarray:
+    """``log1p`` counts of the stance cues, one row per text."""
+    counts = np.array([_STANCE_CUE_COUNTER.count(text) for text in texts], dtype=np.float64)
+    return np.log1p(counts.reshape(-1, len(STANCE_CUES)))
 
 
 class SentenceEmbeddings(TransformerMixin, BaseEstimator):

@@ -80,12 +80,12 @@ def pair(transformer, text, target) -> dict[str, float]:
     return dict(zip(transformer.get_feature_names_out(), values))
 
 
-def test_pair_features_shape_is_both_tfidf_sides_plus_eight_scores(pair_features):
+def test_pair_features_shape_is_both_tfidf_sides_plus_eleven_scores(pair_features):
     vocabulary = len(pair_features.vectorizer_.vocabulary_)
 
     features = pair_features.transform(as_inputs(["a", "b"], ["c", "d"]))
 
-    assert features.shape == (2, 2 * vocabulary + 8)
+    assert features.shape == (2, 2 * vocabulary + 11)
     assert len(pair_features.get_feature_names_out()) == features.shape[1]
 
 
@@ -115,6 +115,13 @@ def test_stance_cue_fires_only_when_its_cue_is_present(pair_features, cue, with_
 
     assert pair(pair_features, with_cue, target)[cue] > 0
     assert pair(pair_features, without_cue, target)[cue] == 0
+
+
+def test_stance_cues_of_the_target_are_counted_apart_from_the_text(pair_features):
+    features = pair(pair_features, "The mayor resigned on Monday.", "Mayor resignation was a hoax")
+
+    assert features["target_cue_refutation"] > 0
+    assert features["refutation"] == 0
 
 
 def test_refutation_is_weighted_by_similarity_to_the_target(pair_features):
