@@ -86,11 +86,12 @@ _WORD = re.compile(r"\w+")
 
 
 class TfidfVectorizer(sklearn_text.TfidfVectorizer):
-    """scikit-learn's ``TfidfVectorizer``, whose fitted vocabulary pickles as one string and an array.
+    """scikit-learn's ``TfidfVectorizer``, whose fitted vocabulary pickles as one string and two arrays.
 
     joblib unpickles a dict of terms one item at a time in Python; stored this way a model with
     60,000 n-grams loads in milliseconds instead of a fifth of a second. ``stop_words_`` (the terms
-    cut by ``min_df`` or ``max_features``, only kept for inspection) is not saved.
+    cut by ``min_df`` or ``max_features``, which older scikit-learn releases keep for inspection
+    only) is not saved.
     """
 
     def __getstate__(self):
