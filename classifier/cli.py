@@ -17,6 +17,7 @@ from typing import List, Optional
 import typer
 
 from classifier.errors import UserError
+from classifier.parallel import check_n_jobs
 
 app = typer.Typer(
     help="Train, evaluate and apply claim-type and stance classifiers for news-article sentences.",
@@ -154,18 +155,22 @@ def evaluate(
     report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text, json or markdown."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file."),
     overrides: Optional[List[str]] = OverridesOption,
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for a large data file; -1: one per core."),
     allow_version_mismatch: bool = AllowMismatchOption,
 ):
     """Score a saved model on held-out data: per-class scores, macro-F1, accuracy, FNC score.
 
     Example:  classifier evaluate models/default data/sample_corpus.csv --split test --format json
+
+    Example:  classifier evaluate models/default big.csv --jobs -1 --format json -o scores.json
     """
     from classifier.evaluation import evaluate_model
 
+    check_n_jobs(jobs)
     with _progress() as progress:
         progress.add_task(f"evaluating {model} on {data}", total=None)
         scores = evaluate_model(model, data, split=split, overrides=overrides,
-                                allow_version_mismatch=allow_version_mismatch)
+                                allow_version_mismatch=allow_version_mismatch, n_jobs=jobs)
     _emit(_report(scores, report_format, f"Evaluation of {model} on {data}"), output)
 
 
@@ -190,8 +195,7 @@ def predict(
     from classifier.output import render_predictions
     from classifier.persistence import load_model
 
-    if jobs == 0 or jobs < -1:
-        raise UserError(f"--jobs {jobs}: give a number of worker processes (1, 2, ...) or -1 for one per core")
+    check_n_jobs(jobs)
     loaded = load_model(model, allow_version_mismatch)
     documents = read_articles(articles or [], sys.stdin)
     predictions = loaded.predict_stream(documents, target=target, n_jobs=jobs)

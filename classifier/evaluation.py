@@ -3,6 +3,7 @@ and FNC-1's weighted score for stance tasks with FNC-1's labels."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
@@ -135,7 +136,8 @@ def evaluate_pipelines(pipelines: dict, dataset_dict, splits=("test",), batch_si
 
 
 def evaluate_model(model_folder, source, split: str | None = None, overrides: list[str] | None = None,
-                   allow_version_mismatch: bool = False, batch_size: int = 10_000) -> dict[str, dict[str, dict]]:
+                   allow_version_mismatch: bool = False, batch_size: int = 10_000,
+                   n_jobs: int = 1) -> dict[str, dict[str, dict]]:
     """Score a saved model on labelled data: ``{task: {split: scores}}``.
 
     Parameters
@@ -148,6 +150,8 @@ def evaluate_model(model_folder, source, split: str | None = None, overrides: li
         ``batch_size`` rows at a time so that files of millions of rows fit in memory.
     split : str, optional
         ``train``, ``dev``, ``test`` or ``all``.
+    n_jobs : int
+        Worker processes predicting the batches of a data file side by side; -1 for one per core.
     """
     from classifier.config import Config, load_config
     from classifier.data import SPLITS, iter_rows, read_rows, split_by_article, to_dataset_dict
@@ -164,7 +168,7 @@ def evaluate_model(model_folder, source, split: str | None = None, overrides: li
         config = Config.model_validate(model.metadata["config"])
         data = config.data.model_copy(update={"path": str(source), "file": None, "format": "auto", "join": None})
         batches = iter_rows(data, {t: config.tasks[t] for t in model.tasks}, labels, batch_size)
-        return _score_batches(model, batches, split or "all", source)
+        return _score_batches(model, batches, split or "all", source, n_jobs)
     config = load_config(source, overrides)
     missing = [task for task in model.tasks if task not in config.tasks]
     if missing:
@@ -177,24 +181,20 @@ def evaluate_model(model_folder, source, split: str | None = None, overrides: li
     return evaluate_pipelines(model.pipelines, to_dataset_dict(table, {split: rows[split]}), splits=(split,))
 
 
-def _score_batches(model, batches, split: str, source) -> dict[str, dict[str, dict]]:
+def _score_batches(model, batches, split: str, source, n_jobs: int = 1) -> dict[str, dict[str, dict]]:
     """Predict batch by batch, keeping only label codes, and score at the end."""
     import numpy as np
 
     from classifier.errors import UserError
-    from classifier.features import as_inputs
+    from classifier.parallel import map_batches
 
-    codes = {task: {label: code for code, label in enumerate(model.labels(task))} for task in model.tasks}
+    in_split = (_rows_in_split(batch.columns, split, model.tasks) for batch in batches)
     gold: dict[str, list[int]] = {task: [] for task in model.tasks}
     predicted: dict[str, list[int]] = {task: [] for task in model.tasks}
-    for batch in batches:
-        keep = [i for i, s in enumerate(batch.columns["split"]) if split == "all" or s == split]
-        if not keep:
-            continue
-        X = as_inputs([batch.columns["text"][i] for i in keep], [batch.columns["target"][i] for i in keep])
-        for task, pipeline in model.pipelines.items():
-            gold[task] += [codes[task][batch.columns[task][i]] for i in keep]
-            predicted[task] += [codes[task][str(p)] for p in pipeline.predict(X)]
+    for batch_gold, batch_predicted in map_batches(partial(_label_codes, model), in_split, n_jobs):
+        for task in model.tasks:
+            gold[task] += batch_gold[task]
+            predicted[task] += batch_predicted[task]
     if not gold[model.tasks[0]]:
         raise UserError(f"{source}: no rows in split '{split}'")
     scores = {}
@@ -202,3 +202,22 @@ def _score_batches(model, batches, split: str, source) -> dict[str, dict[str, di
         names = np.asarray(model.labels(task), dtype=object)
         scores[task] = {split: score(names[gold[task]], names[predicted[task]], model.labels(task))}
     return scores
+
+
+def _rows_in_split(columns: dict, split: str, tasks: list[str]) -> dict[str, list]:
+    """The columns a batch needs for scoring, cut to the rows of ``split``."""
+    keep = [i for i, s in enumerate(columns["split"]) if split == "all" or s == split]
+    return {name: [columns[name][i] for i in keep] for name in ("text", "target", *tasks)}
+
+
+def _label_codes(model, rows: dict[str, list]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Gold and predicted label codes (positions in the model's labels) of each task."""
+    from classifier.features import as_inputs
+
+    X = as_inputs(rows["text"], rows["target"])
+    gold, predicted = {}, {}
+    for task, pipeline in model.pipelines.items():
+        codes = {label: code for code, label in enumerate(model.labels(task))}
+        gold[task] = [codes[label] for label in rows[task]]
+        predicted[task] = [codes[str(p)] for p in pipeline.predict(X)] if len(X) else []
+    return gold, predicted

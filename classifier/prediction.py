@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
 from classifier.features import as_inputs
+from classifier.parallel import map_batches
 from classifier.sentences import split_sentences
 
 CHECK_WORTHY = "CFS"
@@ -107,16 +109,9 @@ class ClassifierModel:
         n_jobs : int
             Worker processes predicting batches side by side; -1 for one per core.
         """
-        batches = _chunks(named_texts, batch_size)
-        if n_jobs == 1:
-            predicted = (self._predict_batch(batch, target) for batch in batches)
-        else:
-            from joblib import Parallel, delayed
-
-            predicted = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(self._predict_batch)(batch, target) for batch in batches)
-        for batch in predicted:
-            yield from batch
+        for predicted in map_batches(partial(self._predict_batch, target=target), _chunks(named_texts, batch_size),
+                                     n_jobs):
+            yield from predicted
 
     def _predict_batch(self, batch: list[tuple[str, str]], target: str | None) -> list[tuple[str, ArticlePrediction]]:
         names = [name for name, _ in batch]

@@ -735,7 +735,9 @@ def test_bad_article_is_refused_when_predicting_in_worker_processes(trained_mode
                    *expected, also_unchanged=(trained_model,))
 
 
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
 @pytest.mark.parametrize("jobs", ["0", "-2"])
-def test_predict_with_an_impossible_number_of_jobs(trained_model, tmp_path, article, jobs):
-    assert_refused(tmp_path, ["predict", trained_model, article, "--jobs", jobs], f"--jobs {jobs}", "-1",
+def test_an_impossible_number_of_jobs_is_refused(trained_model, tmp_path, article, command, jobs):
+    data = article if command == "predict" else corpus_with(tmp_path)
+    assert_refused(tmp_path, [command, trained_model, data, "--jobs", jobs], f"--jobs {jobs}", "-1",
                    also_unchanged=(trained_model,))

@@ -48,6 +48,13 @@ def test_evaluating_in_small_batches_gives_the_same_scores(trained_model, tmp_pa
     assert in_batches == in_one_go
 
 
+def test_evaluating_in_worker_processes_gives_the_same_scores(trained_model, tmp_path):
+    path = write_rows(tmp_path / "rows.csv", sample_rows(120))
+    in_one_process = evaluate_model(trained_model, path, batch_size=25)
+    in_workers = evaluate_model(trained_model, path, batch_size=25, n_jobs=2)
+    assert in_workers == in_one_process
+
+
 def test_predictions_stream_article_by_article(trained_model):
     model = classifier.load(trained_model)
     consumed = []
@@ -88,3 +95,4 @@ def test_large_input_benchmark_runs_on_a_small_input(tmp_path):
     assert results["evaluate"]["rows"] == 300 and results["evaluate"]["peak_mib"] > 0
     assert results["predict"]["sentences"] > 0 and results["predict"]["peak_mib"] > 0
     assert results["predict_all_cores"]["sentences"] == results["predict"]["sentences"]
+    assert results["evaluate_all_cores"]["macro_f1"] == results["evaluate"]["macro_f1"]
