@@ -3,6 +3,8 @@
 For each data set, on the same split (loaded by the package's own loader from its config):
 
 - ``classifier``: the pipeline from ``configs/<name>.yaml``;
+- ``classifier+transformer``: ``configs/<name>-transformer.yaml`` where it exists (ClaimBuster),
+  with a fine-tuned transformer; it needs the embeddings extra and is skipped without it;
 - ``tfidf+logreg``: a plain scikit-learn script, TF-IDF + logistic regression, with the target
   concatenated to the text for pairwise sets;
 - ``fasttext``: fastText supervised (``pip install fasttext-wheel``), same inputs as the script.
@@ -21,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import statistics
@@ -32,32 +35,38 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, classifier_command, default_model, machine, machine_line, run_measured  # noqa: E402
 DATASETS = {
-    "claimbuster": {"config": "configs/claimbuster.yaml", "task": "claim_type", "extra": None},
+    "claimbuster": {"config": "configs/claimbuster.yaml", "task": "claim_type", "extra": None,
+                    "transformer_config": "configs/claimbuster-transformer.yaml"},
     "fnc1": {"config": "configs/fnc1.yaml", "task": "stance", "extra": "fnc_score"},
     "emergent": {"config": "configs/emergent.yaml", "task": "stance", "extra": "accuracy"},
 }
-SYSTEMS = ("classifier", "tfidf+logreg", "fasttext")
+SYSTEMS = ("classifier", "classifier+transformer", "tfidf+logreg", "fasttext")
 
 
 # ----------------------------------------------------------------------------- one system, in a child process
 
 
-def _load_split(dataset: str, data_root: Path | None, limit: int | None):
+def _config_path(system: str, dataset: str) -> Path:
+    spec = DATASETS[dataset]
+    return REPO / (spec["transformer_config"] if system == "classifier+transformer" else spec["config"])
+
+
+def _load_split(system: str, dataset: str, data_root: Path | None, limit: int | None):
     from classifier.config import load_config
     from classifier.data import load_corpus
 
-    spec = DATASETS[dataset]
+    path = _config_path(system, dataset)
     overrides = []
     if data_root is not None:
-        current = load_config(REPO / spec["config"]).data.path
+        current = load_config(path).data.path
         overrides.append(f"data.path={data_root / Path(current).name}")
-    config = load_config(REPO / spec["config"], overrides)
+    config = load_config(path, overrides)
     corpus, _ = load_corpus(config)
     train, test = corpus["train"], corpus["test"]
     if limit:
         train = train.shuffle(seed=0).select(range(min(limit, len(train))))
         test = test.shuffle(seed=0).select(range(min(limit, len(test))))
-    return config, spec["task"], train, test
+    return config, DATASETS[dataset]["task"], train, test
 
 
 def _joined(split, pairwise: bool) -> list[str]:
@@ -117,13 +126,14 @@ def _run_fasttext(config, task, train, test):
     return predicted, seconds, time.perf_counter() - started
 
 
-RUNNERS = {"classifier": _run_classifier, "tfidf+logreg": _run_tfidf_logreg, "fasttext": _run_fasttext}
+RUNNERS = {"classifier": _run_classifier, "classifier+transformer": _run_classifier,
+           "tfidf+logreg": _run_tfidf_logreg, "fasttext": _run_fasttext}
 
 
 def run_one(system: str, dataset: str, data_root: Path | None, limit: int | None) -> dict:
     from classifier.evaluation import score
 
-    config, task, train, test = _load_split(dataset, data_root, limit)
+    config, task, train, test = _load_split(system, dataset, data_root, limit)
     predicted, train_seconds, predict_seconds = RUNNERS[system](config, task, train, test)
     labels = config.tasks[task].labels or sorted(set(train[task]))
     scores = score(test[task], predicted, labels)
@@ -191,6 +201,8 @@ def main() -> None:
     results = {"machine": machine(), "limit": args.limit, "rows": []}
     for dataset in args.datasets:
         for system in args.systems:
+            if system == "classifier+transformer" and not _transformer_runs(dataset):
+                continue
             row = _measured_child(system, dataset, args)
             results["rows"].append(row)
             print(json.dumps(row), file=sys.stderr)
@@ -201,6 +213,15 @@ def main() -> None:
     (args.output / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.output / f"{stem}.md").write_text(markdown(results))
     print(markdown(results))
+
+
+def _transformer_runs(dataset: str) -> bool:
+    if "transformer_config" not in DATASETS[dataset]:
+        return False
+    if importlib.util.find_spec("sentence_transformers") is None:
+        print(f"{dataset}: classifier+transformer skipped: it needs the embeddings extra", file=sys.stderr)
+        return False
+    return True
 
 
 def _measured_child(system: str, dataset: str, args) -> dict:

