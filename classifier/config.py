@@ -122,11 +122,9 @@ class TaskConfig(_Section):
                                          or features.embeddings):
             raise ValueError("a text task needs at least one of features.word_ngrams, features.char_ngrams, "
                              "features.cues, features.embeddings")
-        extra_installed = importlib.util.find_spec("sentence_transformers") is not None
-        if features.embeddings and not extra_installed:
-            raise ValueError(f"features.embeddings {_EXTRA_NEEDED}")
-        if self.transformer is not None and not extra_installed:
-            raise ValueError(f"transformer {_EXTRA_NEEDED}")
+        for key, wanted in (("features.embeddings", features.embeddings), ("transformer", self.transformer)):
+            if wanted and importlib.util.find_spec("sentence_transformers") is None:
+                raise ValueError(f"{key} {_EXTRA_NEEDED}")
         return self
 
     @field_validator("label_map", mode="before")
