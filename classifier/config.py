@@ -14,7 +14,7 @@ import yaml
 from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError, field_validator,
                       model_validator)
 
-from classifier.errors import UserError, did_you_mean
+from classifier.errors import INSTALL_EXTRA, UserError, did_you_mean
 
 MODEL_NAMES = ("logistic_regression", "linear_svm", "sgd", "complement_nb", "mlp")
 
@@ -103,7 +103,7 @@ class TransformerConfig(_Section):
     weight: float = Field(0.5, gt=0, le=1)
 
 
-_EXTRA_NEEDED = "needs the optional extra: pip install torch==2.13.0 && pip install 'classifier[embeddings]'"
+_EXTRA_NEEDED = f"needs the optional extra: {INSTALL_EXTRA}"
 
 
 class TaskConfig(_Section):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+# How to install what sentence embeddings and the fine-tuned transformer need (torch's CPU build first).
+INSTALL_EXTRA = "pip install torch==2.13.0 && pip install 'classifier[embeddings]'"
+
 
 class UserError(Exception):
     """A problem with the user's input (file, config, model folder), stated as one line."""

