@@ -34,6 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, classifier_command, default_model, machine, machine_line, run_measured  # noqa: E402
+
+from classifier.data import column  # noqa: E402
 DATASETS = {
     "claimbuster": {"config": "configs/claimbuster.yaml", "task": "claim_type", "extra": None,
                     "transformer_config": "configs/claimbuster-transformer.yaml"},
@@ -71,8 +73,8 @@ def _load_split(system: str, dataset: str, data_root: Path | None, limit: int | 
 
 def _joined(split, pairwise: bool) -> list[str]:
     if not pairwise:
-        return list(split["text"])
-    return [f"{target} ||| {text}" for target, text in zip(split["target"], split["text"])]
+        return column(split, "text")
+    return [f"{target} ||| {text}" for target, text in zip(column(split, "target"), column(split, "text"))]
 
 
 def _run_classifier(config, task, train, test):
@@ -82,7 +84,7 @@ def _run_classifier(config, task, train, test):
     started = time.perf_counter()
     pipeline = fit_task(config, task, train)
     seconds = time.perf_counter() - started
-    X = as_inputs(test["text"], test["target"])
+    X = as_inputs(column(test, "text"), column(test, "target"))
     started = time.perf_counter()
     predicted = [str(p) for p in pipeline.predict(X)]
     return predicted, seconds, time.perf_counter() - started
@@ -96,7 +98,7 @@ def _run_tfidf_logreg(config, task, train, test):
     pairwise = config.tasks[task].input == "pair"
     pipeline = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
     started = time.perf_counter()
-    pipeline.fit(_joined(train, pairwise), train[task])
+    pipeline.fit(_joined(train, pairwise), column(train, task))
     seconds = time.perf_counter() - started
     texts = _joined(test, pairwise)
     started = time.perf_counter()
@@ -113,7 +115,7 @@ def _run_fasttext(config, task, train, test):
         return " ".join(text.split())
 
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
-        for text, label in zip(_joined(train, pairwise), train[task]):
+        for text, label in zip(_joined(train, pairwise), column(train, task)):
             handle.write(f"__label__{label} {line(text)}\n")
     started = time.perf_counter()
     model = fasttext.train_supervised(handle.name, epoch=25, wordNgrams=2, lr=0.5, seed=0, thread=2, verbose=0)
@@ -135,8 +137,8 @@ def run_one(system: str, dataset: str, data_root: Path | None, limit: int | None
 
     config, task, train, test = _load_split(system, dataset, data_root, limit)
     predicted, train_seconds, predict_seconds = RUNNERS[system](config, task, train, test)
-    labels = config.tasks[task].labels or sorted(set(train[task]))
-    scores = score(test[task], predicted, labels)
+    labels = config.tasks[task].labels or sorted(set(column(train, task)))
+    scores = score(column(test, task), predicted, labels)
     return {
         "system": system, "dataset": dataset, "train_rows": len(train), "test_rows": len(test),
         "macro_f1": scores["macro_f1"], "accuracy": scores["accuracy"], "fnc_score": scores.get("fnc_score"),

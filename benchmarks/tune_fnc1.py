@@ -21,7 +21,7 @@ from pathlib import Path
 import datasets
 
 from classifier.config import load_config
-from classifier.data import load_corpus
+from classifier.data import column, load_corpus
 from classifier.evaluation import score
 from classifier.features import as_inputs
 from classifier.training import fit_task
@@ -39,15 +39,16 @@ def claim_holdout(train, share: float = 0.15, seed: int = 0):
             node = parent[node]
         return node
 
-    for headline, body, stance in zip(train["target"], train["article_id"], train["stance"]):
+    headlines, bodies = column(train, "target"), column(train, "article_id")
+    for headline, body, stance in zip(headlines, bodies, column(train, "stance")):
         if stance != "unrelated":
             parent[root(("headline", headline))] = root(("body", body))
-    claims = sorted({root(("headline", h)) for h in set(train["target"])})
+    claims = sorted({root(("headline", h)) for h in set(headlines)})
     random.Random(seed).shuffle(claims)
     held = set(claims[: int(share * len(claims))])
-    fit_rows = [i for i, (h, b) in enumerate(zip(train["target"], train["article_id"]))
+    fit_rows = [i for i, (h, b) in enumerate(zip(headlines, bodies))
                 if root(("headline", h)) not in held and root(("body", b)) not in held]
-    held_rows = [i for i, h in enumerate(train["target"]) if root(("headline", h)) in held]
+    held_rows = [i for i, h in enumerate(headlines) if root(("headline", h)) in held]
     return train.select(fit_rows), train.select(held_rows)
 
 
@@ -61,8 +62,8 @@ def main() -> None:
         started = time.perf_counter()
         pipeline = fit_task(config, "stance", fit_rows)
         seconds = time.perf_counter() - started
-        predicted = [str(p) for p in pipeline.predict(as_inputs(held_out["text"], held_out["target"]))]
-        result = score(held_out["stance"], predicted, config.tasks["stance"].labels)
+        predicted = [str(p) for p in pipeline.predict(as_inputs(column(held_out, "text"), column(held_out, "target")))]
+        result = score(column(held_out, "stance"), predicted, config.tasks["stance"].labels)
         print(f"{name:24s} FNC {result['fnc_score']:.2f}  macro-F1 {result['macro_f1']:.3f}  fit {seconds:.0f} s",
               flush=True)
 

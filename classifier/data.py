@@ -532,5 +532,10 @@ def fingerprint(table: Table) -> str:
 
 def label_counts(dataset_dict, tasks) -> dict[str, dict[str, dict[str, int]]]:
     """``{task: {split: {label: count}}}`` for reports and ``data validate``."""
-    return {task: {split: dict(sorted(Counter(dataset_dict[split][task]).items())) for split in dataset_dict}
+    return {task: {split: dict(sorted(Counter(column(dataset_dict[split], task)).items())) for split in dataset_dict}
             for task in tasks}
+
+
+def column(split, name: str) -> list:
+    """One column of a split as a list (``datasets`` 4+ gives a lazy ``Column``, slow to iterate)."""
+    return split[name][:]

@@ -117,6 +117,7 @@ def evaluate_pipelines(pipelines: dict, dataset_dict, splits=("test",), batch_si
 
     Rows are predicted ``batch_size`` at a time, so memory stays bounded on large splits.
     """
+    from classifier.data import column
     from classifier.features import as_inputs
 
     scores: dict[str, dict[str, dict]] = {}
@@ -131,7 +132,7 @@ def evaluate_pipelines(pipelines: dict, dataset_dict, splits=("test",), batch_si
                 predicted[task] += [str(p) for p in pipeline.predict(X)]
         for task, pipeline in pipelines.items():
             labels = [str(c) for c in pipeline.classes_]
-            scores.setdefault(task, {})[split] = score(part[task], predicted[task], labels)
+            scores.setdefault(task, {})[split] = score(column(part, task), predicted[task], labels)
     return scores
 
 

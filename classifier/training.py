@@ -31,15 +31,17 @@ def output_folder(config: Config, output: str | Path | None = None) -> Path:
 
 def fit_task(config: Config, task: str, train_split):
     """Build and fit the pipeline of one task on the train split."""
+    from classifier.data import column
+
     task_config = config.tasks[task]
     model = build_model(task_config.model, seed=config.seed)
     pipeline = add_transformer(build_pipeline(task_config.features, pairwise=task_config.input == "pair", model=model),
                                task_config.transformer, seed=config.seed)
-    X = as_inputs(train_split["text"], train_split["target"])
+    X = as_inputs(column(train_split, "text"), column(train_split, "target"))
     try:
         # Multi-threaded BLAS slows the many small dense steps of these solvers (2x on 2 cores).
         with threadpool_limits(limits=1, user_api="blas"):
-            return pipeline.fit(X, train_split[task])
+            return pipeline.fit(X, column(train_split, task))
     except ValueError as exc:
         raise UserError(f"task '{task}': training failed: {exc}") from None
 

@@ -8,12 +8,13 @@ offline with a local folder, which ``datasets.load_dataset`` accepts like a Hub 
 
 from __future__ import annotations
 
+import datasets
 import pytest
 from typer.testing import CliRunner
 
 from classifier.cli import app
 from classifier.config import validate_config
-from classifier.data import read_rows
+from classifier.data import column, read_rows
 from classifier.errors import UserError
 
 # Two articles, title first; article b's rows are in test. No target column: the target is the title.
@@ -246,3 +247,9 @@ def test_a_target_column_is_used_as_it_is(write_csv, make_config):
     table = load_table(make_config(write_csv(rows)))
 
     assert table.columns["target"] == ["Audit finds fraud"] * 5
+
+
+def test_column_of_a_split_is_a_plain_list():
+    split = datasets.Dataset.from_dict({"text": ["a", "b"], "stance": ["agree", "discuss"]})
+    assert column(split, "stance") == ["agree", "discuss"]
+    assert type(column(split, "text")) is list
