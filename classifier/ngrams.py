@@ -4,8 +4,8 @@ scikit-learn builds every n-gram as a Python string and looks it up in a dict, w
 character n-grams the slowest step of training and prediction. Here each character of a batch of
 texts gets its index in an alphabet (1, 2, ...; 0 for a character outside it), an n-gram is the
 number whose base-``len(alphabet) + 1`` digits are its characters' indices, and all n-grams of the
-batch are coded, filtered and counted with array operations: about 4x faster than scikit-learn at
-exactly the same counts.
+batch are coded, filtered and counted with array operations, at exactly scikit-learn's counts:
+3 to 4x faster than scikit-learn on new texts, 1.5 to 2x when fitting (ClaimBuster, 2-5-grams).
 
 The counts equal scikit-learn's when the n-gram range starts at 2 or 3 (it counts the padding
 spaces of 1-grams and the short words of longer ranges its own way) and the codes fit in 63 bits
