@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, classifier_command, default_model, machine, machine_line, run_measured  # noqa: E402
 
-from classifier.data import column  # noqa: E402
+from classifier.data import column, split_inputs  # noqa: E402
 DATASETS = {
     "claimbuster": {"config": "configs/claimbuster.yaml", "task": "claim_type", "extra": None,
                     "transformer_config": "configs/claimbuster-transformer.yaml"},
@@ -78,13 +78,12 @@ def _joined(split, pairwise: bool) -> list[str]:
 
 
 def _run_classifier(config, task, train, test):
-    from classifier.features import as_inputs
     from classifier.training import fit_task
 
     started = time.perf_counter()
     pipeline = fit_task(config, task, train)
     seconds = time.perf_counter() - started
-    X = as_inputs(column(test, "text"), column(test, "target"))
+    X = split_inputs(test)
     started = time.perf_counter()
     predicted = [str(p) for p in pipeline.predict(X)]
     return predicted, seconds, time.perf_counter() - started

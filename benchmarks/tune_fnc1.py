@@ -21,9 +21,8 @@ from pathlib import Path
 import datasets
 
 from classifier.config import load_config
-from classifier.data import column, load_corpus
+from classifier.data import column, load_corpus, split_inputs
 from classifier.evaluation import score
-from classifier.features import as_inputs
 from classifier.training import fit_task
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "fnc1.yaml"
@@ -62,7 +61,7 @@ def main() -> None:
         started = time.perf_counter()
         pipeline = fit_task(config, "stance", fit_rows)
         seconds = time.perf_counter() - started
-        predicted = [str(p) for p in pipeline.predict(as_inputs(column(held_out, "text"), column(held_out, "target")))]
+        predicted = [str(p) for p in pipeline.predict(split_inputs(held_out))]
         result = score(column(held_out, "stance"), predicted, config.tasks["stance"].labels)
         print(f"{name:24s} FNC {result['fnc_score']:.2f}  macro-F1 {result['macro_f1']:.3f}  fit {seconds:.0f} s",
               flush=True)

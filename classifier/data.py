@@ -539,3 +539,10 @@ def label_counts(dataset_dict, tasks) -> dict[str, dict[str, dict[str, int]]]:
 def column(split, name: str) -> list:
     """One column of a split as a list (``datasets`` 4+ gives a lazy ``Column``, slow to iterate)."""
     return split[name][:]
+
+
+def split_inputs(split):
+    """The two-column (text, target) array the pipelines take, for every row of a split."""
+    from classifier.features import as_inputs
+
+    return as_inputs(column(split, "text"), column(split, "target"))

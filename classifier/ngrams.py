@@ -55,10 +55,8 @@ class CharNgramCoder:
 
     def digits(self, chars: np.ndarray) -> np.ndarray:
         """Each code point's index in the alphabet plus one, 0 where it is not in the alphabet."""
-        if len(self.alphabet) == 0:
-            return np.zeros(len(chars), dtype=np.uint64)
-        position = np.minimum(np.searchsorted(self.alphabet, chars), len(self.alphabet) - 1)
-        return np.where(self.alphabet[position] == chars, position + 1, 0).astype(np.uint64)
+        position, found = _find(self.alphabet, chars)
+        return np.where(found, position + 1, 0).astype(np.uint64)
 
     def ngrams(self, padded: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """``(codes, rows)``: the code of every n-gram of the ``padded`` texts and the text it is in."""
@@ -171,10 +169,17 @@ class NgramIndex:
         blocks = []
         for batch in _batches(padded_words(texts, self.lowercase)):
             codes, rows = self.coder.ngrams(batch)
-            position = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
-            known = self.codes[position] == codes
+            position, known = _find(self.codes, codes)
             blocks.append(_counts(rows[known], self.columns[position[known]], (len(batch), len(self.codes)), dtype))
         return sp.vstack(blocks, format="csr")
+
+
+def _find(sorted_values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(position, found)``: where each query is in ``sorted_values``, and whether it is there."""
+    if len(sorted_values) == 0:
+        return np.zeros(len(queries), dtype=np.int64), np.zeros(len(queries), dtype=bool)
+    position = np.minimum(np.searchsorted(sorted_values, queries), len(sorted_values) - 1)
+    return position, sorted_values[position] == queries
 
 
 def _counts(rows, columns, shape, dtype) -> sp.csr_matrix:

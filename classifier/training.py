@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 from classifier.config import Config
 from classifier.errors import UserError
 from classifier.evaluation import evaluate_pipelines, write_reports
-from classifier.features import as_inputs, build_pipeline
+from classifier.features import build_pipeline
 from classifier.models import add_transformer, build_model
 from classifier.persistence import check_output_folder, library_versions, save_model
 
@@ -31,13 +31,13 @@ def output_folder(config: Config, output: str | Path | None = None) -> Path:
 
 def fit_task(config: Config, task: str, train_split):
     """Build and fit the pipeline of one task on the train split."""
-    from classifier.data import column
+    from classifier.data import column, split_inputs
 
     task_config = config.tasks[task]
     model = build_model(task_config.model, seed=config.seed)
     pipeline = add_transformer(build_pipeline(task_config.features, pairwise=task_config.input == "pair", model=model),
                                task_config.transformer, seed=config.seed)
-    X = as_inputs(column(train_split, "text"), column(train_split, "target"))
+    X = split_inputs(train_split)
     try:
         # Multi-threaded BLAS slows the many small dense steps of these solvers (2x on 2 cores).
         with threadpool_limits(limits=1, user_api="blas"):
