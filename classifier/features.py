@@ -15,9 +15,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction import text as sklearn_text
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import normalize
 
 from classifier.errors import INSTALL_EXTRA, UserError
 from classifier.ngrams import NgramIndex, count_new_ngrams
@@ -220,17 +222,25 @@ class PairFeatures(TransformerMixin, BaseEstimator):
     cosine similarity over hashed TF-IDF vectors of all words, so that words never seen in training
     (the names of a new story) still count; the share of target words found in the text; counts of
     refutation, negation and hedging cues in the text, those cues weighted by the similarity, and
-    the same cues in the target (a headline that says "hoax" or "not").
+    the same cues in the target (a headline that says "hoax" or "not"). Optionally, their cosine
+    in a latent topic space (LSA: truncated SVD of the TF-IDF vectors), which also relates texts
+    that share no words but are about the same story.
     Each distinct text and target is processed once: pairs often share them (FNC-1 bodies).
 
     Parameters
     ----------
     max_features : int
         Size of the shared TF-IDF vocabulary.
+    n_topics : int or None
+        Dimensions of the topic space (at most the vocabulary size), or None for no topic cosine.
+    random_state : int
+        Seeds the randomized SVD of the topic space.
     """
 
-    def __init__(self, max_features: int = 5000):
+    def __init__(self, max_features: int = 5000, n_topics: int | None = None, random_state: int = 0):
         self.max_features = max_features
+        self.n_topics = n_topics
+        self.random_state = random_state
 
     def fit(self, X, y=None):
         texts, targets = split_sides(X)
@@ -243,6 +253,9 @@ class PairFeatures(TransformerMixin, BaseEstimator):
                               norm=None, dtype=np.float32),
             TfidfTransformer(sublinear_tf=True),
         ).fit(sides)
+        if self.n_topics:
+            tfidf = self.vectorizer_.transform(sides)
+            self.topics_ = TruncatedSVD(min(self.n_topics, tfidf.shape[1]), random_state=self.random_state).fit(tfidf)
         return self
 
     def transform(self, X):
@@ -260,17 +273,21 @@ class PairFeatures(TransformerMixin, BaseEstimator):
                             for i, j in zip(text_of_pair, target_of_pair)])
         cues = _log_cue_counts(_STANCE_CUE_COUNTER, unique_texts)[text_of_pair]
         target_cues = _log_cue_counts(_STANCE_CUE_COUNTER, unique_targets)[target_of_pair]
-        dense = np.column_stack([cosine, overlap, cues, cosine[:, None] * cues, target_cues])
-        return sp.hstack([self.vectorizer_.transform(unique_targets)[target_of_pair],
-                          self.vectorizer_.transform(unique_texts)[text_of_pair],
-                          sp.csr_matrix(dense, dtype=np.float32)], format="csr")
+        dense = [cosine, overlap, cues, cosine[:, None] * cues, target_cues]
+        text_tfidf, target_tfidf = self.vectorizer_.transform(unique_texts), self.vectorizer_.transform(unique_targets)
+        if self.n_topics:
+            text_topics, target_topics = (normalize(self.topics_.transform(tfidf)) for tfidf in (text_tfidf, target_tfidf))
+            dense.append(np.einsum("ij,ij->i", text_topics[text_of_pair], target_topics[target_of_pair]))
+        return sp.hstack([target_tfidf[target_of_pair], text_tfidf[text_of_pair],
+                          sp.csr_matrix(np.column_stack(dense), dtype=np.float32)], format="csr")
 
     def get_feature_names_out(self, input_features=None):
         words = self.vectorizer_.get_feature_names_out()
         return np.asarray([f"target_{w}" for w in words] + [f"text_{w}" for w in words]
                           + ["cosine", "overlap"] + list(STANCE_CUES)
                           + [f"cosine_x_{name}" for name in STANCE_CUES]
-                          + [f"target_cue_{name}" for name in STANCE_CUES], dtype=object)
+                          + [f"target_cue_{name}" for name in STANCE_CUES]
+                          + (["topic_cosine"] if self.n_topics else []), dtype=object)
 
 
 def _log_cue_counts(counter: CueCounter, texts) -> np.ndarray:
@@ -358,7 +375,8 @@ def build_features(config: FeatureConfig, pairwise: bool) -> ColumnTransformer:
     if config.embeddings:
         blocks.append(("embeddings", SentenceEmbeddings(model=config.embedding_model), TEXT))
     if pairwise:
-        blocks.append(("pair", PairFeatures(max_features=config.pair_max_features), [TEXT, TARGET]))
+        pair = PairFeatures(max_features=config.pair_max_features, n_topics=config.pair_topics)
+        blocks.append(("pair", pair, [TEXT, TARGET]))
     return ColumnTransformer(blocks, sparse_threshold=1.0)
 
 

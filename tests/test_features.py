@@ -230,3 +230,37 @@ def test_build_features_output_is_sparse():
     features = build_features(FeatureConfig(char_ngrams=None), pairwise=True)
 
     assert sp.issparse(features.fit_transform(as_inputs(TEXTS, TARGETS)))
+
+
+@pytest.fixture
+def topic_features():
+    city = ["the mayor and the council passed the budget", "council members voted on the city budget",
+            "the mayor voted against the council budget"]
+    cats = ["kittens won prizes at the cat show", "the cat show judged every kitten breed",
+            "a kitten breed won the cat show"]
+    return PairFeatures(n_topics=2).fit(as_inputs(city + cats, ["mayor budget"] * 3 + ["cat show"] * 3))
+
+
+def test_topic_cosine_relates_texts_of_one_story_that_share_no_word(topic_features):
+    same_story = pair(topic_features, "council members voted", "mayor budget")
+    other_story = pair(topic_features, "kittens won prizes", "mayor budget")
+
+    assert same_story["cosine"] == 0.0
+    assert same_story["topic_cosine"] > 0.9
+    assert other_story["topic_cosine"] < 0.1
+
+
+def test_topic_cosine_is_one_more_feature_and_only_when_asked(topic_features):
+    without_topics = PairFeatures().fit(as_inputs(["a mayor", "a cat"], ["mayor", "cat"]))
+
+    assert topic_features.get_feature_names_out()[-1] == "topic_cosine"
+    assert "topic_cosine" not in without_topics.get_feature_names_out()
+    assert topic_features.transform(as_inputs(["mayor"], ["cat"])).shape[1] == len(
+        topic_features.get_feature_names_out())
+
+
+def test_topics_are_capped_at_the_vocabulary_size():
+    features = PairFeatures(n_topics=500).fit(as_inputs(["mayor resigns", "cat show"], ["mayor", "cat"]))
+
+    assert features.topics_.components_.shape == (len(features.vectorizer_.vocabulary_),
+                                                  len(features.vectorizer_.vocabulary_))
