@@ -255,7 +255,8 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         ).fit(sides)
         if self.n_topics:
             tfidf = self.vectorizer_.transform(sides)
-            self.topics_ = TruncatedSVD(min(self.n_topics, tfidf.shape[1]), random_state=self.random_state).fit(tfidf)
+            n_topics = min(self.n_topics, tfidf.shape[1])
+            self.topics_ = TruncatedSVD(n_topics, random_state=self.random_state).fit(tfidf)
         return self
 
     def transform(self, X):
@@ -274,9 +275,11 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         cues = _log_cue_counts(_STANCE_CUE_COUNTER, unique_texts)[text_of_pair]
         target_cues = _log_cue_counts(_STANCE_CUE_COUNTER, unique_targets)[target_of_pair]
         dense = [cosine, overlap, cues, cosine[:, None] * cues, target_cues]
-        text_tfidf, target_tfidf = self.vectorizer_.transform(unique_texts), self.vectorizer_.transform(unique_targets)
+        text_tfidf = self.vectorizer_.transform(unique_texts)
+        target_tfidf = self.vectorizer_.transform(unique_targets)
         if self.n_topics:
-            text_topics, target_topics = (normalize(self.topics_.transform(tfidf)) for tfidf in (text_tfidf, target_tfidf))
+            text_topics = normalize(self.topics_.transform(text_tfidf))
+            target_topics = normalize(self.topics_.transform(target_tfidf))
             dense.append(np.einsum("ij,ij->i", text_topics[text_of_pair], target_topics[target_of_pair]))
         return sp.hstack([target_tfidf[target_of_pair], text_tfidf[text_of_pair],
                           sp.csr_matrix(np.column_stack(dense), dtype=np.float32)], format="csr")
