@@ -7,6 +7,7 @@ full dotted path and the nearest valid key, a wrong value with the type it shoul
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +18,14 @@ from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, 
 from classifier.errors import INSTALL_EXTRA, UserError, did_you_mean
 
 MODEL_NAMES = ("logistic_regression", "linear_svm", "sgd", "complement_nb", "mlp")
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading ``1e-6`` as a number as YAML 1.2 does (YAML 1.1 wants ``1.0e-6``)."""
+
+
+_ConfigLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$"),
+                                    list("-+.0123456789"))
 
 
 class _Section(BaseModel):
@@ -168,7 +177,7 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Config:
     if not path.is_file():
         raise UserError(f"{path}: config file not found")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -197,7 +206,7 @@ def apply_override(raw: dict, override: str) -> None:
         if not isinstance(child, dict):
             raise UserError(f"--set {override}: '{part}' is a value, not a section")
         node = child
-    node[leaf] = yaml.safe_load(value) if value.strip() else ""
+    node[leaf] = yaml.load(value, Loader=_ConfigLoader) if value.strip() else ""
 
 
 def validate_config(raw: dict, source: str = "config", overrides: list[str] | None = None) -> Config:

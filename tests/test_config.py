@@ -166,6 +166,17 @@ def test_override_parses_numbers_as_numbers():
     assert raw["seed"] == 7
 
 
+def test_numbers_in_exponent_notation_are_numbers(write_config, raw):
+    raw["tasks"]["stance"]["model"]["C"] = "5e-1"  # written unquoted below, as a user would type it
+    path = write_config(raw)
+    path.write_text(path.read_text(encoding="utf-8").replace("'5e-1'", "5e-1"), encoding="utf-8")
+
+    config = load_config(path, ["tasks.claim_type.model.C=2E+1"])
+
+    assert config.tasks["stance"].model.params == {"C": 0.5}
+    assert config.tasks["claim_type"].model.params == {"C": 20.0}
+
+
 def test_override_parses_yaml_values():
     raw = {}
 
