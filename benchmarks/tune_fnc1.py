@@ -9,12 +9,13 @@ Usage::
 
     python benchmarks/tune_fnc1.py "base:" "alpha:tasks.stance.model.alpha=0.01"
     # each argument is NAME:OVERRIDE;OVERRIDE... applied to configs/fnc1.yaml
+    python benchmarks/tune_fnc1.py --holdout-seed 1 "base:"   # another draw of held-out claims
 """
 
 from __future__ import annotations
 
+import argparse
 import random
-import sys
 import time
 from pathlib import Path
 
@@ -52,10 +53,15 @@ def claim_holdout(train, share: float = 0.15, seed: int = 0):
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("variants", nargs="+", metavar="NAME:OVERRIDES")
+    parser.add_argument("--holdout-seed", type=int, default=0, help="which claims are held out [default: 0]")
+    args = parser.parse_args()
     corpus, _ = load_corpus(load_config(CONFIG))
-    fit_rows, held_out = claim_holdout(datasets.concatenate_datasets([corpus["train"], corpus["dev"]]))
+    fit_rows, held_out = claim_holdout(datasets.concatenate_datasets([corpus["train"], corpus["dev"]]),
+                                       seed=args.holdout_seed)
     print(f"fit on {len(fit_rows)} rows, score on {len(held_out)} held-out rows", flush=True)
-    for argument in sys.argv[1:]:
+    for argument in args.variants:
         name, _, overrides = argument.partition(":")
         config = load_config(CONFIG, [o for o in overrides.split(";") if o])
         started = time.perf_counter()

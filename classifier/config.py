@@ -124,6 +124,7 @@ class TaskConfig(_Section):
     features: FeatureConfig = FeatureConfig()
     model: ModelConfig
     transformer: TransformerConfig | None = None
+    decision_weights: dict[str, PositiveFloat] = {}
 
     @model_validator(mode="after")
     def _has_features(self):
@@ -137,11 +138,25 @@ class TaskConfig(_Section):
                 raise ValueError(f"{key} {_EXTRA_NEEDED}")
         return self
 
+    @model_validator(mode="after")
+    def _weights_name_labels(self):
+        unknown = [label for label in self.decision_weights if self.labels and label not in self.labels]
+        if unknown:
+            raise ValueError(f"decision_weights.{unknown[0]}: not one of the labels {self.labels}")
+        return self
+
     @field_validator("label_map", mode="before")
     @classmethod
     def _keys_as_text(cls, value):
         if isinstance(value, dict):
             return {str(k): str(v) for k, v in value.items()}
+        return value
+
+    @field_validator("decision_weights", mode="before")
+    @classmethod
+    def _labels_as_keys(cls, value):
+        if isinstance(value, dict):
+            return {str(k): v for k, v in value.items()}
         return value
 
     @field_validator("labels", mode="before")

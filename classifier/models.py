@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sklearn.base import ClassifierMixin
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import VotingClassifier
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -11,6 +12,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.neural_network import MLPClassifier
 from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.validation import check_is_fitted
 
 from classifier.config import ModelConfig, TransformerConfig
 from classifier.errors import UserError, did_you_mean
@@ -81,3 +83,47 @@ def add_transformer(pipeline, config: TransformerConfig | None, seed: int = 0):
     transformer = TransformerClassifier(**config.model_dump(exclude={"weight"}), random_state=seed)
     return VotingClassifier([("features_model", pipeline), ("transformer", transformer)], voting="soft",
                             weights=[1 - config.weight, config.weight])
+
+
+class WeightedDecisionClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """A classifier whose probabilities are reweighted per class before the label is chosen.
+
+    Multiplying the probability of a class by ``w`` and renormalising is Bayes' rule with that
+    class's prior multiplied by ``w``: a rare class that the model under-predicts is chosen more
+    often. The probabilities returned are the reweighted ones, so ``predict`` is their argmax.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+        Cloned and fitted on the data.
+    weights : dict of str to float
+        Label -> weight; labels not named keep weight 1.
+    """
+
+    def __init__(self, estimator, weights: dict[str, float]):
+        self.estimator = estimator
+        self.weights = weights
+
+    def fit(self, X, y):
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.classes_ = self.estimator_.classes_
+        names = [str(label) for label in self.classes_]
+        unknown = sorted(set(self.weights) - set(names))
+        if unknown:
+            raise ValueError(f"decision_weights names '{unknown[0]}', which is not a label of the training data "
+                             f"{names}")
+        self.class_weights_ = np.array([float(self.weights.get(name, 1.0)) for name in names])
+        return self
+
+    def predict_proba(self, X):
+        check_is_fitted(self, "class_weights_")
+        weighted = self.estimator_.predict_proba(X) * self.class_weights_
+        return weighted / weighted.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def add_decision_weights(classifier, weights: dict[str, float]):
+    """``classifier`` alone, or wrapped to reweight its probabilities by class (:class:`WeightedDecisionClassifier`)."""
+    return WeightedDecisionClassifier(classifier, weights) if weights else classifier

@@ -14,7 +14,7 @@ from classifier.config import Config
 from classifier.errors import UserError
 from classifier.evaluation import evaluate_pipelines, write_reports
 from classifier.features import build_pipeline
-from classifier.models import add_transformer, build_model
+from classifier.models import add_decision_weights, add_transformer, build_model
 from classifier.persistence import check_output_folder, library_versions, save_model
 
 
@@ -35,8 +35,9 @@ def fit_task(config: Config, task: str, train_split):
 
     task_config = config.tasks[task]
     model = build_model(task_config.model, seed=config.seed)
-    pipeline = add_transformer(build_pipeline(task_config.features, pairwise=task_config.input == "pair", model=model),
-                               task_config.transformer, seed=config.seed)
+    pipeline = build_pipeline(task_config.features, pairwise=task_config.input == "pair", model=model)
+    pipeline = add_transformer(pipeline, task_config.transformer, seed=config.seed)
+    pipeline = add_decision_weights(pipeline, task_config.decision_weights)
     X = split_inputs(train_split)
     try:
         # Multi-threaded BLAS slows the many small dense steps of these solvers (2x on 2 cores).

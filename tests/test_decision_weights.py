@@ -1,0 +1,71 @@
+"""``decision_weights``: a class's probability is multiplied by its weight before the label is chosen,
+so a rare class the model under-predicts is predicted more often."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from classifier.config import load_config
+from classifier.data import load_corpus
+from classifier.errors import UserError
+from classifier.models import WeightedDecisionClassifier
+from classifier.training import fit_task
+
+# One feature; the classes overlap between 0.3 and 0.7, where the weights decide.
+X = np.linspace(0, 1, 200).reshape(-1, 1)
+y = np.where(np.linspace(0, 1, 200) + np.tile([-0.2, 0.2], 100) > 0.5, "rare", "common")
+
+
+def test_weighting_a_class_raises_how_often_it_is_predicted():
+    plain = WeightedDecisionClassifier(LogisticRegression(), weights={}).fit(X, y)
+    weighted = WeightedDecisionClassifier(LogisticRegression(), weights={"rare": 3.0}).fit(X, y)
+
+    assert (weighted.predict(X) == "rare").sum() > (plain.predict(X) == "rare").sum()
+
+
+def test_weighted_probabilities_sum_to_one_and_give_the_predicted_label():
+    model = WeightedDecisionClassifier(LogisticRegression(), weights={"rare": 3.0}).fit(X, y)
+    probabilities = model.predict_proba(X)
+
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    assert list(model.classes_[probabilities.argmax(axis=1)]) == list(model.predict(X))
+
+
+def test_weight_of_one_changes_nothing():
+    plain = LogisticRegression().fit(X, y)
+    weighted = WeightedDecisionClassifier(LogisticRegression(), weights={"rare": 1.0}).fit(X, y)
+
+    np.testing.assert_allclose(weighted.predict_proba(X), plain.predict_proba(X))
+
+
+def test_weight_of_a_label_absent_from_the_training_data_is_refused():
+    with pytest.raises(ValueError, match="decision_weights names 'rar'"):
+        WeightedDecisionClassifier(LogisticRegression(), weights={"rar": 3.0}).fit(X, y)
+
+
+def test_config_weight_of_an_unknown_label_names_the_key(write_config, make_config):
+    raw = make_config("corpus.csv", tasks=("stance",))
+    raw["tasks"]["stance"]["decision_weights"] = {"disagre": 3}
+
+    with pytest.raises(UserError, match=r"tasks.stance.*decision_weights.disagre: not one of the labels"):
+        load_config(write_config(raw))
+
+
+def test_config_weight_must_be_positive(write_config, make_config):
+    raw = make_config("corpus.csv", tasks=("stance",))
+
+    with pytest.raises(UserError, match="decision_weights.disagree': Input should be greater than 0"):
+        load_config(write_config(raw), ["tasks.stance.decision_weights.disagree=0"])
+
+
+def test_trained_pipeline_applies_the_configured_weights(write_config, make_config, small_corpus):
+    config = load_config(write_config(make_config(small_corpus, tasks=("stance",))),
+                         ["tasks.stance.decision_weights.disagree=5"])
+    corpus, _ = load_corpus(config)
+
+    pipeline = fit_task(config, "stance", corpus["train"])
+
+    assert isinstance(pipeline, WeightedDecisionClassifier)
+    assert pipeline.class_weights_[list(pipeline.classes_).index("disagree")] == 5.0
