@@ -105,14 +105,14 @@ class WeightedDecisionClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstima
         self.weights = weights
 
     def fit(self, X, y):
+        labels = [str(label) for label in np.unique(y)]
+        unknown = sorted(set(self.weights) - set(labels))
+        if unknown:  # checked before fitting, which can take minutes
+            raise ValueError(f"decision_weights names '{unknown[0]}', which is not a label of the training data "
+                             f"{labels}")
         self.estimator_ = clone(self.estimator).fit(X, y)
         self.classes_ = self.estimator_.classes_
-        names = [str(label) for label in self.classes_]
-        unknown = sorted(set(self.weights) - set(names))
-        if unknown:
-            raise ValueError(f"decision_weights names '{unknown[0]}', which is not a label of the training data "
-                             f"{names}")
-        self.class_weights_ = np.array([float(self.weights.get(name, 1.0)) for name in names])
+        self.class_weights_ = np.array([float(self.weights.get(str(label), 1.0)) for label in self.classes_])
         return self
 
     def predict_proba(self, X):
