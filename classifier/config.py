@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError, field_validator,
-                      model_validator)
+from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError, ValidationInfo,
+                      field_validator, model_validator)
 
 from classifier.errors import INSTALL_EXTRA, UserError, did_you_mean
 
@@ -138,13 +138,6 @@ class TaskConfig(_Section):
                 raise ValueError(f"{key} {_EXTRA_NEEDED}")
         return self
 
-    @model_validator(mode="after")
-    def _weights_name_labels(self):
-        unknown = [label for label in self.decision_weights if self.labels and label not in self.labels]
-        if unknown:
-            raise ValueError(f"decision_weights.{unknown[0]}: not one of the labels {self.labels}")
-        return self
-
     @field_validator("label_map", mode="before")
     @classmethod
     def _keys_as_text(cls, value):
@@ -158,6 +151,15 @@ class TaskConfig(_Section):
         if isinstance(value, dict):
             return {str(k): v for k, v in value.items()}
         return value
+
+    @field_validator("decision_weights")
+    @classmethod
+    def _weights_name_labels(cls, weights, info: ValidationInfo):
+        labels = info.data.get("labels")
+        unknown = [label for label in weights if labels and label not in labels]
+        if unknown:
+            raise ValueError(f"'{unknown[0]}' is not one of the labels {labels}")
+        return weights
 
     @field_validator("labels", mode="before")
     @classmethod
@@ -232,13 +234,19 @@ def validate_config(raw: dict, source: str = "config", overrides: list[str] | No
         # A misspelt key also makes the real key "missing": report the misspelling first.
         error = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
         key = ".".join(str(part) for part in error["loc"])
-        culprit = next((o for o in overrides or [] if o.partition("=")[0].strip() == key), None)
+        culprit = next((o for o in overrides or [] if _sets_key(o, key)), None)
         raise UserError(f"{f'--set {culprit}' if culprit else source}: {_describe(error)}") from None
     from classifier.models import check_model_config
 
     for task, task_config in config.tasks.items():
         check_model_config(task_config.model, key=f"tasks.{task}.model", source=source)
     return config
+
+
+def _sets_key(override: str, key: str) -> bool:
+    """Whether ``--set override`` sets ``key`` or a key inside it."""
+    target = override.partition("=")[0].strip()
+    return target == key or target.startswith(key + ".")
 
 
 def _describe(error: dict) -> str:

@@ -49,8 +49,15 @@ def test_config_weight_of_an_unknown_label_names_the_key(write_config, make_conf
     raw = make_config("corpus.csv", tasks=("stance",))
     raw["tasks"]["stance"]["decision_weights"] = {"disagre": 3}
 
-    with pytest.raises(UserError, match=r"tasks.stance.*decision_weights.disagre: not one of the labels"):
+    with pytest.raises(UserError, match=r"key 'tasks.stance.decision_weights': 'disagre' is not one of the labels"):
         load_config(write_config(raw))
+
+
+def test_misspelt_label_in_a_set_weight_names_that_set(write_config, make_config):
+    raw = make_config("corpus.csv", tasks=("stance",))
+
+    with pytest.raises(UserError, match=r"^--set tasks.stance.decision_weights.disagre=3: .*'disagre' is not one"):
+        load_config(write_config(raw), ["tasks.stance.decision_weights.disagre=3"])
 
 
 def test_config_weight_must_be_positive(write_config, make_config):
