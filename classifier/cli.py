@@ -130,18 +130,27 @@ def train(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Model folder [default: <output_dir>/<name>]."),
     overrides: Optional[List[str]] = OverridesOption,
     report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="How to print the scores."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for the folds of a hyper-parameter search; -1: one per core."),
 ):
     """Train one pipeline per task of CONFIG, score it on dev and test, and save the model.
 
+    A task with a 'search' section first scores each setting of its grid by cross-validation
+    inside train (folds grouped by article) and trains the best one.
+
     Example:  classifier train configs/default.yaml --set tasks.stance.model.C=2
+
+    Example:  classifier train my_config.yaml --set 'tasks.claim_type.search.grid={model.C: [1, 4, 16]}' --jobs -1
     """
     from classifier.config import load_config
     from classifier.training import train as train_model
 
+    check_n_jobs(jobs)
     settings = load_config(config, overrides)
     with _progress() as progress:
         bar = progress.add_task("starting", total=None)
-        result = train_model(settings, output, on_step=lambda step: progress.update(bar, description=step))
+        result = train_model(settings, output, on_step=lambda step: progress.update(bar, description=step), n_jobs=jobs)
+    for task, search in result.searches.items():
+        typer.echo(f"search {task}: {search.summary()}", err=True)
     typer.echo(_report(result.scores, report_format, f"Model {settings.name}"))
     typer.echo(f"saved {result.folder} (trained in {result.seconds:.1f} s)", err=True)
 
@@ -235,6 +244,11 @@ def info(
                f"format     {metadata.get('model_format')}")
     for task, task_info in metadata["tasks"].items():
         typer.echo(f"task       {task} ({task_info['input']}): {', '.join(task_info['labels'])}")
+        if "search" in task_info:
+            from classifier.config import setting_text
+
+            typer.echo(f"search     {task}: {setting_text(task_info['search']['best'])} chosen by "
+                       f"{task_info['search']['folds']}-fold cross-validation inside train")
     typer.echo(_scores_text({task: t.get("scores", {}) for task, t in metadata["tasks"].items()}))
 
 

@@ -7,6 +7,8 @@ full dotted path and the nearest valid key, a wrong value with the type it shoul
 from __future__ import annotations
 
 import importlib.util
+import itertools
+import json
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -114,6 +116,29 @@ class TransformerConfig(_Section):
 
 
 _EXTRA_NEEDED = f"needs the optional extra: {INSTALL_EXTRA}"
+_SEARCHABLE_SECTIONS = ("features", "model")
+
+
+class SearchConfig(_Section):
+    """A hyper-parameter search, scored by cross-validation inside train with folds grouped by article.
+
+    ``grid`` maps a ``features.*`` or ``model.*`` key of the task to the values to try; every
+    combination is scored by its mean macro-F1 over ``folds`` folds, and the best one is trained.
+    """
+
+    grid: dict[str, list[Any]] = Field(min_length=1)
+    folds: int = Field(5, ge=2)
+
+    @field_validator("grid")
+    @classmethod
+    def _searchable(cls, grid):
+        for key, values in grid.items():
+            section, _, name = key.partition(".")
+            if section not in _SEARCHABLE_SECTIONS or not name or "." in name:
+                raise ValueError(f"'{key}': give a key of the task's features or model, e.g. model.C")
+            if not values:
+                raise ValueError(f"'{key}': give at least one value to try")
+        return grid
 
 
 class TaskConfig(_Section):
@@ -125,6 +150,7 @@ class TaskConfig(_Section):
     model: ModelConfig
     transformer: TransformerConfig | None = None
     decision_weights: dict[str, PositiveFloat] = {}
+    search: SearchConfig | None = None
 
     @model_validator(mode="after")
     def _has_features(self):
@@ -167,6 +193,31 @@ class TaskConfig(_Section):
         if isinstance(value, list):
             return [str(v) for v in value]
         return value
+
+    def candidates(self) -> list[tuple[dict[str, Any], TaskConfig]]:
+        """``(setting, task config)`` for each combination of the search grid, in grid order.
+
+        Without a search, the one candidate is this config. The candidates have no search of their
+        own. Raises ``ValueError`` naming the first setting that makes an invalid task config.
+        """
+        if self.search is None:
+            return [({}, self)]
+        found = []
+        for values in itertools.product(*self.search.grid.values()):
+            setting = dict(zip(self.search.grid, values))
+            raw = self.model_dump(exclude={"search"})
+            for key, value in setting.items():
+                set_key(raw, key, value)
+            try:
+                found.append((setting, TaskConfig.model_validate(raw)))
+            except ValidationError as exc:
+                raise ValueError(f"{setting_text(setting)}: {_describe(_first_error(exc), root=TaskConfig)}") from None
+        return found
+
+
+def setting_text(setting: dict[str, Any]) -> str:
+    """``model.C=4, features.char_ngrams=[2, 5]``: a search setting as one line."""
+    return ", ".join(f"{key}={json.dumps(value)}" for key, value in setting.items())
 
 
 class Config(_Section):
@@ -214,16 +265,24 @@ def apply_override(raw: dict, override: str) -> None:
     key, sep, value = override.partition("=")
     if not sep or not key.strip():
         raise UserError(f"--set {override}: expected KEY=VALUE, e.g. tasks.stance.model.C=2")
+    try:
+        set_key(raw, key.strip(), yaml.load(value, Loader=_ConfigLoader) if value.strip() else "")
+    except ValueError as exc:
+        raise UserError(f"--set {override}: {exc}") from None
+
+
+def set_key(raw: dict, key: str, value: Any) -> None:
+    """Set the dotted ``key`` (``a.b.c``) of a raw config to ``value``, making missing sections."""
     node = raw
-    *parents, leaf = key.strip().split(".")
+    *parents, leaf = key.split(".")
     for part in parents:
-        child = node.get(part) if isinstance(node, dict) else None
+        child = node.get(part)
         if child is None:
             child = node[part] = {}
         if not isinstance(child, dict):
-            raise UserError(f"--set {override}: '{part}' is a value, not a section")
+            raise ValueError(f"'{part}' is a value, not a section")
         node = child
-    node[leaf] = yaml.load(value, Loader=_ConfigLoader) if value.strip() else ""
+    node[leaf] = value
 
 
 def validate_config(raw: dict, source: str = "config", overrides: list[str] | None = None) -> Config:
@@ -231,16 +290,26 @@ def validate_config(raw: dict, source: str = "config", overrides: list[str] | No
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        # A misspelt key also makes the real key "missing": report the misspelling first.
-        error = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
+        error = _first_error(exc)
         key = ".".join(str(part) for part in error["loc"])
         culprit = next((o for o in overrides or [] if _sets_key(o, key)), None)
         raise UserError(f"{f'--set {culprit}' if culprit else source}: {_describe(error)}") from None
     from classifier.models import check_model_config
 
     for task, task_config in config.tasks.items():
-        check_model_config(task_config.model, key=f"tasks.{task}.model", source=source)
+        try:
+            candidates = task_config.candidates()
+        except ValueError as exc:
+            raise UserError(f"{source}: tasks.{task}.search.grid: {exc}") from None
+        for setting, candidate in candidates:
+            where = f"{source}: tasks.{task}.search.grid, {setting_text(setting)}" if setting else source
+            check_model_config(candidate.model, key=f"tasks.{task}.model", source=where)
     return config
+
+
+def _first_error(exc: ValidationError) -> dict:
+    """The error to report: a misspelt key also makes the real key "missing", so misspellings go first."""
+    return sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
 
 
 def _sets_key(override: str, key: str) -> bool:
@@ -249,23 +318,24 @@ def _sets_key(override: str, key: str) -> bool:
     return target == key or target.startswith(key + ".")
 
 
-def _describe(error: dict) -> str:
+def _describe(error: dict, root: type[BaseModel] | None = None) -> str:
+    """One line for a validation error of ``root`` (the whole config by default)."""
     location = [str(part) for part in error["loc"]]
     key = ".".join(location)
     if error["type"] == "extra_forbidden":
-        valid = _valid_keys(location[:-1])
+        valid = _valid_keys(location[:-1], root or Config)
         return f"unknown key '{key}'{did_you_mean(location[-1], valid)}"
     if error["type"] == "missing":
         return f"missing key '{key}'"
     if error["type"] == "value_error":  # our own validators: the message says it all, the input is a section
-        return f"key '{key}': {error['msg'].removeprefix('Value error, ')}"
+        message = error["msg"].removeprefix("Value error, ")
+        return f"key '{key}': {message}" if key else message
     return f"key '{key}': {error['msg']} (got {error.get('input')!r})"
 
 
-def _valid_keys(parent: list[str]) -> list[str]:
-    """The field names allowed under ``parent`` (a dotted path split into parts)."""
-    model: type[BaseModel] = Config
-    if parent[:1] == ["tasks"]:
+def _valid_keys(parent: list[str], model: type[BaseModel]) -> list[str]:
+    """The field names allowed under ``parent`` (a dotted path in ``model``, split into parts)."""
+    if model is Config and parent[:1] == ["tasks"]:
         if len(parent) < 2:
             return []
         model, parent = TaskConfig, parent[2:]

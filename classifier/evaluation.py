@@ -3,10 +3,13 @@ and FNC-1's weighted score for stance tasks with FNC-1's labels."""
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from pathlib import Path
 
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+from classifier.config import setting_text
 
 FNC_LABELS = ("agree", "disagree", "discuss", "unrelated")
 _FNC_UNRELATED = "unrelated"
@@ -51,11 +54,14 @@ def fnc_score(y_true, y_pred) -> float:
     return 100.0 * achieved / best if best else 0.0
 
 
-def markdown_report(title: str, scores: dict[str, dict[str, dict]]) -> str:
-    """A Markdown report of ``{task: {split: scores}}``."""
+def markdown_report(title: str, scores: dict[str, dict[str, dict]], searches: dict[str, dict] | None = None) -> str:
+    """A Markdown report of ``{task: {split: scores}}`` and of ``{task: search}`` (``SearchResult.as_dict()``)."""
     lines = [f"# {title}", ""]
     for task, by_split in scores.items():
-        lines += [f"## {task}", "", "| split | n | macro-F1 | accuracy | FNC score |", "|---|---|---|---|---|"]
+        lines += [f"## {task}", ""]
+        if task in (searches or {}):
+            lines += _search_lines(task, searches[task])
+        lines += ["| split | n | macro-F1 | accuracy | FNC score |", "|---|---|---|---|---|"]
         for split, result in by_split.items():
             fnc = f"{result['fnc_score']:.2f}" if "fnc_score" in result else "-"
             lines.append(f"| {split} | {result['n']} | {result['macro_f1']:.3f} | {result['accuracy']:.3f} | {fnc} |")
@@ -71,6 +77,18 @@ def markdown_report(title: str, scores: dict[str, dict[str, dict]]) -> str:
                 lines.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _search_lines(task: str, search: dict) -> list[str]:
+    lines = [f"### {task}: hyper-parameter search", "",
+             f"Each setting scored by {search['folds']}-fold cross-validation inside train, folds grouped by article "
+             "(dev and test unused); the best mean macro-F1 was trained.", "",
+             "| setting | mean macro-F1 | std | chosen |", "|---|---|---|---|"]
+    for candidate in search["candidates"]:
+        setting = f"`{setting_text(candidate['setting'])}`"
+        chosen = "yes" if candidate["setting"] == search["best"] else ""
+        lines.append(f"| {setting} | {candidate['mean']:.4f} | {candidate['std']:.4f} | {chosen} |")
+    return lines + [""]
 
 
 def plot_confusion_matrix(result: dict, title: str, path: Path) -> None:
@@ -94,16 +112,16 @@ def plot_confusion_matrix(result: dict, title: str, path: Path) -> None:
     plt.close(figure)
 
 
-def write_reports(folder: Path, title: str, scores: dict[str, dict[str, dict]]) -> list[str]:
+def write_reports(folder: Path, title: str, scores: dict[str, dict[str, dict]],
+                  searches: dict[str, dict] | None = None) -> list[str]:
     """Write ``report.json``, ``report.md`` and one confusion-matrix PNG per task and split.
 
+    ``searches`` (``{task: SearchResult.as_dict()}``) adds each task's search table to ``report.md``.
     Returns the names of the files written.
     """
-    import json
-
     written = ["report.json", "report.md"]
     (folder / "report.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
-    (folder / "report.md").write_text(markdown_report(title, scores), encoding="utf-8")
+    (folder / "report.md").write_text(markdown_report(title, scores, searches), encoding="utf-8")
     for task, by_split in scores.items():
         for split, result in by_split.items():
             name = f"confusion_{task}_{split}.png"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from threadpoolctl import threadpool_limits
 
-from classifier.config import Config
+from classifier.config import Config, TaskConfig
 from classifier.errors import UserError
 from classifier.evaluation import evaluate_pipelines, write_reports
 from classifier.features import build_pipeline
@@ -23,21 +23,26 @@ class TrainingResult:
     folder: Path
     scores: dict  # {task: {"dev": scores, "test": scores}}
     seconds: float
+    searches: dict = field(default_factory=dict)  # {task: SearchResult}, for the tasks with a search
 
 
 def output_folder(config: Config, output: str | Path | None = None) -> Path:
     return Path(output) if output is not None else Path(config.output_dir) / config.name
 
 
+def build_task_estimator(task_config: TaskConfig, seed: int = 0):
+    """The unfitted estimator of one task: features and model, then the transformer and decision weights."""
+    model = build_model(task_config.model, seed=seed)
+    pipeline = build_pipeline(task_config.features, pairwise=task_config.input == "pair", model=model)
+    pipeline = add_transformer(pipeline, task_config.transformer, seed=seed)
+    return add_decision_weights(pipeline, task_config.decision_weights)
+
+
 def fit_task(config: Config, task: str, train_split):
-    """Build and fit the pipeline of one task on the train split."""
+    """Build and fit the estimator of one task on the train split (its search, if any, is not run)."""
     from classifier.data import column, split_inputs
 
-    task_config = config.tasks[task]
-    model = build_model(task_config.model, seed=config.seed)
-    pipeline = build_pipeline(task_config.features, pairwise=task_config.input == "pair", model=model)
-    pipeline = add_transformer(pipeline, task_config.transformer, seed=config.seed)
-    pipeline = add_decision_weights(pipeline, task_config.decision_weights)
+    pipeline = build_task_estimator(config.tasks[task], seed=config.seed)
     X = split_inputs(train_split)
     try:
         # Multi-threaded BLAS slows the many small dense steps of these solvers (2x on 2 cores).
@@ -47,8 +52,12 @@ def fit_task(config: Config, task: str, train_split):
         raise UserError(f"task '{task}': training failed: {exc}") from None
 
 
-def train(config: Config, output: str | Path | None = None, on_step: Callable[[str], None] | None = None) -> TrainingResult:
+def train(config: Config, output: str | Path | None = None, on_step: Callable[[str], None] | None = None,
+          n_jobs: int = 1) -> TrainingResult:
     """Train every task of ``config``, evaluate on dev and test and save the bundle atomically.
+
+    A task with a ``search`` section is trained with the setting its search chose
+    (:mod:`classifier.search`).
 
     Parameters
     ----------
@@ -58,8 +67,11 @@ def train(config: Config, output: str | Path | None = None, on_step: Callable[[s
         Model folder; by default ``<output_dir>/<name>`` from the config.
     on_step : callable, optional
         Called with a short description before each step (for progress bars).
+    n_jobs : int
+        Worker processes for the cross-validation folds of a search (-1: one per core).
     """
     from classifier.data import label_counts, load_corpus
+    from classifier.search import with_best_setting
 
     step = on_step or (lambda description: None)
     started = time.perf_counter()
@@ -67,10 +79,14 @@ def train(config: Config, output: str | Path | None = None, on_step: Callable[[s
     check_output_folder(folder)
     step("loading data")
     corpus, data_fingerprint = load_corpus(config)
-    pipelines, scores = {}, {}
+    pipelines, scores, searches = {}, {}, {}
     for task in config.tasks:
+        chosen, search = with_best_setting(config, task, corpus["train"], n_jobs=n_jobs, on_setting=(
+            lambda index, total, setting, task=task: step(f"searching {task}: setting {index + 1} of {total}")))
+        if search is not None:
+            searches[task] = search
         step(f"training {task}")
-        pipelines[task] = fit_task(config, task, corpus["train"])
+        pipelines[task] = fit_task(chosen, task, corpus["train"])
         step(f"evaluating {task}")
         scores[task] = evaluate_pipelines({task: pipelines[task]}, corpus, splits=("dev", "test"))[task]
     seconds = time.perf_counter() - started
@@ -84,10 +100,12 @@ def train(config: Config, output: str | Path | None = None, on_step: Callable[[s
         "train_seconds": round(seconds, 2),
         "tasks": {
             task: {"file": f"{task}.joblib", "input": config.tasks[task].input,
-                   "labels": [str(c) for c in pipelines[task].classes_], "scores": scores[task]}
+                   "labels": [str(c) for c in pipelines[task].classes_], "scores": scores[task],
+                   **({"search": searches[task].as_dict()} if task in searches else {})}
             for task in config.tasks
         },
     }
     step("saving model")
-    save_model(folder, pipelines, metadata, lambda staging: write_reports(staging, f"Model {config.name}", scores))
-    return TrainingResult(folder, scores, seconds)
+    save_model(folder, pipelines, metadata, lambda staging: write_reports(
+        staging, f"Model {config.name}", scores, {task: search.as_dict() for task, search in searches.items()}))
+    return TrainingResult(folder, scores, seconds, searches)

@@ -1,0 +1,106 @@
+"""Hyper-parameter search: each setting of a task's search grid is scored by cross-validation inside
+the train split, with folds grouped by article, and the best one is kept.
+
+The dev and test splits are never looked at, so their scores stay honest estimates for the
+setting the search chose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from classifier.config import Config, TaskConfig, setting_text
+from classifier.errors import UserError
+
+METRIC = "macro_f1"
+
+
+@dataclass
+class SearchResult:
+    """The scores of every setting tried and the one chosen.
+
+    ``candidates`` holds, in grid order, ``{"setting": {key: value}, "mean": float, "std": float,
+    "fold_scores": [float, ...]}``. ``best`` is the first setting with the highest mean.
+    """
+
+    folds: int
+    candidates: list[dict[str, Any]]
+    best: dict[str, Any]
+    best_config: TaskConfig = field(repr=False)
+    metric: str = METRIC
+
+    def as_dict(self) -> dict[str, Any]:
+        """What the model's metadata records: everything but the chosen task config."""
+        return {"metric": self.metric, "folds": self.folds, "best": self.best, "candidates": self.candidates}
+
+    def summary(self) -> str:
+        """One line: how many settings were tried and which one won, with its score."""
+        chosen = next(c for c in self.candidates if c["setting"] == self.best)
+        return (f"tried {len(self.candidates)} settings x {self.folds} folds; best {setting_text(self.best)} "
+                f"(cross-validated macro-F1 {chosen['mean']:.3f} +/- {chosen['std']:.3f})")
+
+
+def search_task(config: Config, task: str, train_split, n_jobs: int = 1,
+                on_setting: Callable[[int, int, dict], None] | None = None) -> SearchResult:
+    """Score every setting of ``config.tasks[task].search`` on article-grouped folds of ``train_split``.
+
+    Parameters
+    ----------
+    config : Config
+        The validated config; its ``seed`` seeds the folds and the models.
+    task : str
+        A task whose config has a ``search`` section.
+    train_split : datasets.Dataset
+        The train split; dev and test are not used.
+    n_jobs : int
+        Worker processes for the folds of each setting (-1: one per core).
+    on_setting : callable, optional
+        Called with ``(index, total, setting)`` before each setting is scored (for progress bars).
+    """
+    from sklearn.model_selection import StratifiedGroupKFold, cross_val_score
+
+    from classifier.data import column, split_inputs
+    from classifier.training import build_task_estimator
+
+    search = config.tasks[task].search
+    X, y, groups = split_inputs(train_split), column(train_split, task), column(train_split, "article_id")
+    n_articles = len(set(groups))
+    if n_articles < search.folds:
+        raise UserError(f"task '{task}': the search needs {search.folds} folds but train has {n_articles} articles; "
+                        f"lower tasks.{task}.search.folds or add articles")
+    folds = StratifiedGroupKFold(n_splits=search.folds, shuffle=True, random_state=config.seed)
+    candidates = config.tasks[task].candidates()
+    scored = []
+    for index, (setting, candidate) in enumerate(candidates):
+        if on_setting is not None:
+            on_setting(index, len(candidates), setting)
+        estimator = build_task_estimator(candidate, seed=config.seed)
+        try:
+            # One BLAS thread, as in training; joblib's workers limit their own threads.
+            with threadpool_limits(limits=1, user_api="blas"):
+                fold_scores = cross_val_score(estimator, X, y, groups=groups, cv=folds, scoring="f1_macro",
+                                              n_jobs=n_jobs, error_score="raise")
+        except ValueError as exc:
+            raise UserError(f"task '{task}': the search failed with {setting_text(setting)}: {exc}") from None
+        scored.append({"setting": setting, "mean": round(float(np.mean(fold_scores)), 4),
+                       "std": round(float(np.std(fold_scores)), 4),
+                       "fold_scores": [round(float(s), 4) for s in fold_scores]})
+    best = max(range(len(scored)), key=lambda i: scored[i]["mean"])  # max keeps the first of equal means
+    return SearchResult(folds=search.folds, candidates=scored, best=scored[best]["setting"],
+                        best_config=candidates[best][1])
+
+
+def with_best_setting(config: Config, task: str, train_split, n_jobs: int = 1,
+                      on_setting: Callable[[int, int, dict], None] | None = None) -> tuple[Config, SearchResult | None]:
+    """``config`` with ``task`` set to the best setting of its search, and the search's result.
+
+    A task without a search comes back unchanged, with ``None``. Parameters as :func:`search_task`.
+    """
+    if config.tasks[task].search is None:
+        return config, None
+    result = search_task(config, task, train_split, n_jobs=n_jobs, on_setting=on_setting)
+    return config.model_copy(update={"tasks": {**config.tasks, task: result.best_config}}), result

@@ -1,0 +1,98 @@
+"""``search``: each setting of a grid is scored by cross-validation inside train, folds grouped by
+article, and the best one is trained."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from classifier.cli import app
+from classifier.config import load_config
+from classifier.data import load_corpus
+from classifier.errors import UserError
+from classifier.search import search_task
+from classifier.training import train
+
+GRID = "tasks.claim_type.search.grid={model.C: [0.01, 4]}"
+
+
+def _search_config(write_config, make_config, data, *overrides):
+    return load_config(write_config(make_config(data)), [GRID, "tasks.claim_type.search.folds=3", *overrides])
+
+
+def test_search_trains_the_setting_with_the_best_cross_validated_score(write_config, make_config, small_corpus,
+                                                                      tmp_path):
+    config = _search_config(write_config, make_config, small_corpus)
+
+    result = train(config, tmp_path / "model")
+
+    search = result.searches["claim_type"]
+    best = max(search.candidates, key=lambda candidate: candidate["mean"])
+    assert [c["setting"] for c in search.candidates] == [{"model.C": 0.01}, {"model.C": 4}]
+    assert search.best == best["setting"]
+    metadata = json.loads((tmp_path / "model" / "metadata.json").read_text())
+    assert metadata["tasks"]["claim_type"]["search"]["best"] == search.best
+    assert "hyper-parameter search" in (tmp_path / "model" / "report.md").read_text()
+
+
+def test_search_folds_keep_the_sentences_of_an_article_together(write_config, make_config, write_csv):
+    # Each article repeats one sentence under one label drawn at random: a model that memorises
+    # sentences scores perfectly on folds that split articles, and at chance on folds that do not.
+    rows = []
+    for article in range(24):
+        label = ["CFS", "UFS", "NFS"][(article * 7) % 5 % 3]
+        for sentence in range(5):
+            rows.append({"article_id": f"a{article}", "sentence_id": str(sentence), "claim_type": label,
+                         "text": f"Sentence about topic{article} and nothing else.", "split": "train"})
+    config = load_config(write_config(make_config(write_csv(rows))), [GRID])
+    corpus, _ = load_corpus(config)
+
+    search = search_task(config, "claim_type", corpus["train"])
+
+    assert all(candidate["mean"] < 0.8 for candidate in search.candidates)
+
+
+def test_same_config_and_seed_give_the_same_search(write_config, make_config, small_corpus):
+    config = _search_config(write_config, make_config, small_corpus)
+    corpus, _ = load_corpus(config)
+
+    first = search_task(config, "claim_type", corpus["train"])
+    second = search_task(config, "claim_type", corpus["train"])
+
+    assert first.candidates == second.candidates
+
+
+def test_more_folds_than_train_articles_is_refused(write_config, make_config, small_corpus):
+    config = _search_config(write_config, make_config, small_corpus, "tasks.claim_type.search.folds=20")
+    corpus, _ = load_corpus(config)
+
+    with pytest.raises(UserError, match=r"needs 20 folds but train has 8 articles; lower tasks.claim_type.search.folds"):
+        search_task(config, "claim_type", corpus["train"])
+
+
+def test_grid_key_outside_features_and_model_is_refused(write_config, make_config):
+    with pytest.raises(UserError, match=r"key 'tasks.claim_type.search.grid': 'labels': give a key of the task's"):
+        load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={labels: [[a, b]]}"])
+
+
+def test_misspelt_grid_key_is_named_with_the_valid_one(write_config, make_config):
+    with pytest.raises(UserError, match=r"search.grid: features.word_ngram=null: unknown key 'features.word_ngram' "
+                                        r"\(did you mean 'word_ngrams'\?\)"):
+        load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={features.word_ngram: [null]}"])
+
+
+def test_invalid_value_in_the_grid_names_the_setting(write_config, make_config):
+    with pytest.raises(UserError, match=r"tasks.claim_type.search.grid, model.C=-1: invalid value"):
+        load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={model.C: [1, -1]}"])
+
+
+def test_cli_train_prints_the_search_outcome(write_config, make_config, small_corpus, tmp_path):
+    config = write_config(make_config(small_corpus))
+
+    result = CliRunner().invoke(app, ["train", str(config), "-o", str(tmp_path / "model"), "--set", GRID,
+                                     "--set", "tasks.claim_type.search.folds=3", "--jobs", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert "search claim_type: tried 2 settings x 3 folds; best model.C=" in result.stderr
