@@ -74,6 +74,8 @@ CLAIM_CUES = {
                                r"|click here|sign up)\b|https?://|www\.|\.(?:com|org|net)\b"),
     "comparison": Cue("fewer higher lower increase increased increases increasing decrease decreased decreases "
                       "decreasing double doubled rose fell", phrases=("more than", "less than")),
+    # Names of people, places and bodies, which the lowercased n-grams cannot tell from other words.
+    "capitalised": Cue(pattern=r"(?<=[a-z,;:] )[A-Z][a-zA-Z]+"),
 }
 
 STANCE_CUES = {
@@ -201,7 +203,7 @@ class ClaimCues(TransformerMixin, BaseEstimator):
 
     Cues: reporting verbs and attributions, quotation marks, numbers and quantities, years,
     modal and future markers, first person, questions, exclamations, opinion words, boilerplate,
-    comparisons.
+    comparisons, capitalised words inside the sentence.
     """
 
     def fit(self, X, y=None):

@@ -40,6 +40,7 @@ def test_claim_cues_give_one_row_per_sentence_and_one_column_per_cue():
     ("cue_modal_future", "Prices are expected to rise.", "Prices rose in March."),
     ("cue_comparison", "Prices are more than last year.", "Prices are high in March."),
     ("cue_year", "Prices rose in 2017.", "Prices rose in March."),
+    ("cue_capitalised", "Prices rose in Ohio and Texas.", "Prices rose in most states."),
 ])
 def test_claim_cue_fires_only_when_its_cue_is_present(cue, with_cue, without_cue):
     values = cues(with_cue, without_cue)[cue]
