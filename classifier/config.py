@@ -292,17 +292,17 @@ def validate_config(raw: dict, source: str = "config", overrides: list[str] | No
     except ValidationError as exc:
         error = _first_error(exc)
         key = ".".join(str(part) for part in error["loc"])
-        culprit = next((o for o in overrides or [] if _sets_key(o, key)), None)
-        raise UserError(f"{f'--set {culprit}' if culprit else source}: {_describe(error)}") from None
+        raise UserError(f"{_blame(key, source, overrides)}: {_describe(error)}") from None
     from classifier.models import check_model_config
 
     for task, task_config in config.tasks.items():
+        grid_source = f"{_blame(f'tasks.{task}.search', source, overrides)}: tasks.{task}.search.grid"
         try:
             candidates = task_config.candidates()
         except ValueError as exc:
-            raise UserError(f"{source}: tasks.{task}.search.grid: {exc}") from None
+            raise UserError(f"{grid_source}: {exc}") from None
         for setting, candidate in candidates:
-            where = f"{source}: tasks.{task}.search.grid, {setting_text(setting)}" if setting else source
+            where = f"{grid_source}, {setting_text(setting)}" if setting else _blame(f"tasks.{task}.model", source, overrides)
             check_model_config(candidate.model, key=f"tasks.{task}.model", source=where)
     return config
 
@@ -312,10 +312,11 @@ def _first_error(exc: ValidationError) -> dict:
     return sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
 
 
-def _sets_key(override: str, key: str) -> bool:
-    """Whether ``--set override`` sets ``key`` or a key inside it."""
-    target = override.partition("=")[0].strip()
-    return target == key or target.startswith(key + ".")
+def _blame(key: str, source: str, overrides: list[str] | None) -> str:
+    """``--set ...`` when one of ``overrides`` sets ``key`` or a key inside it, else ``source``."""
+    target_of = {override: override.partition("=")[0].strip() for override in overrides or []}
+    culprit = next((o for o, target in target_of.items() if target == key or target.startswith(key + ".")), None)
+    return f"--set {culprit}" if culprit else source
 
 
 def _describe(error: dict, root: type[BaseModel] | None = None) -> str:

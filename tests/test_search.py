@@ -83,9 +83,18 @@ def test_misspelt_grid_key_is_named_with_the_valid_one(write_config, make_config
         load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={features.word_ngram: [null]}"])
 
 
-def test_invalid_value_in_the_grid_names_the_setting(write_config, make_config):
-    with pytest.raises(UserError, match=r"tasks.claim_type.search.grid, model.C=-1: invalid value"):
+def test_invalid_value_in_the_grid_names_the_set_and_the_setting(write_config, make_config):
+    with pytest.raises(UserError, match=r"^--set tasks.claim_type.search.grid=\{model.C: \[1, -1\]\}: "
+                                        r"tasks.claim_type.search.grid, model.C=-1: invalid value"):
         load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={model.C: [1, -1]}"])
+
+
+def test_invalid_value_in_a_grid_of_the_file_names_the_file(write_config, make_config):
+    raw = make_config("corpus.csv")
+    raw["tasks"]["claim_type"]["search"] = {"grid": {"model.C": [1, -1]}}
+
+    with pytest.raises(UserError, match=r"config.yaml: tasks.claim_type.search.grid, model.C=-1: invalid value"):
+        load_config(write_config(raw))
 
 
 def test_cli_train_prints_the_search_outcome(write_config, make_config, small_corpus, tmp_path):
