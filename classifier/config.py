@@ -313,10 +313,12 @@ def _first_error(exc: ValidationError) -> dict:
 
 
 def _blame(key: str, source: str, overrides: list[str] | None) -> str:
-    """``--set ...`` when one of ``overrides`` sets ``key`` or a key inside it, else ``source``."""
-    target_of = {override: override.partition("=")[0].strip() for override in overrides or []}
-    culprit = next((o for o, target in target_of.items() if target == key or target.startswith(key + ".")), None)
-    return f"--set {culprit}" if culprit else source
+    """``--set ...`` when one of ``overrides`` sets ``key``, a key inside it or a section holding it, else ``source``."""
+    for override in overrides or []:
+        target = override.partition("=")[0].strip()
+        if target == key or target.startswith(key + ".") or key.startswith(target + "."):
+            return f"--set {override}"
+    return source
 
 
 def _describe(error: dict, root: type[BaseModel] | None = None) -> str:

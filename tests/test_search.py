@@ -89,6 +89,12 @@ def test_invalid_value_in_the_grid_names_the_set_and_the_setting(write_config, m
         load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={model.C: [1, -1]}"])
 
 
+def test_grid_value_that_is_not_a_list_names_the_set_that_gave_it(write_config, make_config):
+    with pytest.raises(UserError, match=r"^--set tasks.claim_type.search.grid=\{model.C: 5\}: key "
+                                        r"'tasks.claim_type.search.grid.model.C': Input should be a valid list"):
+        load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={model.C: 5}"])
+
+
 def test_invalid_value_in_a_grid_of_the_file_names_the_file(write_config, make_config):
     raw = make_config("corpus.csv")
     raw["tasks"]["claim_type"]["search"] = {"grid": {"model.C": [1, -1]}}
