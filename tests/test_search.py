@@ -4,6 +4,7 @@ article, and the best one is trained."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -72,27 +73,18 @@ def test_more_folds_than_train_articles_is_refused(write_config, make_config, sm
         search_task(config, "claim_type", corpus["train"])
 
 
-def test_grid_key_outside_features_and_model_is_refused(write_config, make_config):
-    with pytest.raises(UserError, match=r"key 'tasks.claim_type.search.grid': 'labels': give a key of the task's"):
-        load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={labels: [[a, b]]}"])
+@pytest.mark.parametrize("grid, message", [
+    ("{labels: [[a, b]]}", r"key 'tasks.claim_type.search.grid': 'labels': give a key of the task's features or model"),
+    ("{features.word_ngram: [null]}", r"tasks.claim_type.search.grid: features.word_ngram=null: unknown key "
+                                      r"'features.word_ngram' \(did you mean 'word_ngrams'\?\)"),
+    ("{model.C: [1, -1]}", r"tasks.claim_type.search.grid, model.C=-1: invalid value"),
+    ("{model.C: 5}", r"key 'tasks.claim_type.search.grid.model.C': Input should be a valid list"),
+])
+def test_bad_grid_is_refused_naming_the_set_and_the_setting(write_config, make_config, grid, message):
+    override = f"tasks.claim_type.search.grid={grid}"
 
-
-def test_misspelt_grid_key_is_named_with_the_valid_one(write_config, make_config):
-    with pytest.raises(UserError, match=r"search.grid: features.word_ngram=null: unknown key 'features.word_ngram' "
-                                        r"\(did you mean 'word_ngrams'\?\)"):
-        load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={features.word_ngram: [null]}"])
-
-
-def test_invalid_value_in_the_grid_names_the_set_and_the_setting(write_config, make_config):
-    with pytest.raises(UserError, match=r"^--set tasks.claim_type.search.grid=\{model.C: \[1, -1\]\}: "
-                                        r"tasks.claim_type.search.grid, model.C=-1: invalid value"):
-        load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={model.C: [1, -1]}"])
-
-
-def test_grid_value_that_is_not_a_list_names_the_set_that_gave_it(write_config, make_config):
-    with pytest.raises(UserError, match=r"^--set tasks.claim_type.search.grid=\{model.C: 5\}: key "
-                                        r"'tasks.claim_type.search.grid.model.C': Input should be a valid list"):
-        load_config(write_config(make_config("corpus.csv")), ["tasks.claim_type.search.grid={model.C: 5}"])
+    with pytest.raises(UserError, match=rf"^--set {re.escape(override)}: {message}"):
+        load_config(write_config(make_config("corpus.csv")), [override])
 
 
 def test_invalid_value_in_a_grid_of_the_file_names_the_file(write_config, make_config):
