@@ -11,12 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from classifier.config import Config, TaskConfig, setting_text
 from classifier.errors import UserError
-
-METRIC = "macro_f1"
 
 
 @dataclass
@@ -24,22 +21,27 @@ class SearchResult:
     """The scores of every setting tried and the one chosen.
 
     ``candidates`` holds, in grid order, ``{"setting": {key: value}, "mean": float, "std": float,
-    "fold_scores": [float, ...]}``. ``best`` is the first setting with the highest mean.
+    "fold_scores": [float, ...]}``; ``best_index`` points at the first with the highest mean, and
+    ``best_config`` is the task config of that setting.
     """
 
     folds: int
     candidates: list[dict[str, Any]]
-    best: dict[str, Any]
+    best_index: int
     best_config: TaskConfig = field(repr=False)
-    metric: str = METRIC
+
+    @property
+    def best(self) -> dict[str, Any]:
+        """The chosen setting, ``{key: value}``."""
+        return self.candidates[self.best_index]["setting"]
 
     def as_dict(self) -> dict[str, Any]:
         """What the model's metadata records: everything but the chosen task config."""
-        return {"metric": self.metric, "folds": self.folds, "best": self.best, "candidates": self.candidates}
+        return {"metric": "macro_f1", "folds": self.folds, "best": self.best, "candidates": self.candidates}
 
     def summary(self) -> str:
         """One line: how many settings were tried and which one won, with its score."""
-        chosen = next(c for c in self.candidates if c["setting"] == self.best)
+        chosen = self.candidates[self.best_index]
         return (f"tried {len(self.candidates)} settings x {self.folds} folds; best {setting_text(self.best)} "
                 f"(cross-validated macro-F1 {chosen['mean']:.3f} +/- {chosen['std']:.3f})")
 
@@ -64,7 +66,7 @@ def search_task(config: Config, task: str, train_split, n_jobs: int = 1,
     from sklearn.model_selection import StratifiedGroupKFold, cross_val_score
 
     from classifier.data import column, split_inputs
-    from classifier.training import build_task_estimator
+    from classifier.training import build_task_estimator, fitting
 
     search = config.tasks[task].search
     X, y, groups = split_inputs(train_split), column(train_split, task), column(train_split, "article_id")
@@ -79,19 +81,14 @@ def search_task(config: Config, task: str, train_split, n_jobs: int = 1,
         if on_setting is not None:
             on_setting(index, len(candidates), setting)
         estimator = build_task_estimator(candidate, seed=config.seed)
-        try:
-            # One BLAS thread, as in training; joblib's workers limit their own threads.
-            with threadpool_limits(limits=1, user_api="blas"):
-                fold_scores = cross_val_score(estimator, X, y, groups=groups, cv=folds, scoring="f1_macro",
-                                              n_jobs=n_jobs, error_score="raise")
-        except ValueError as exc:
-            raise UserError(f"task '{task}': the search failed with {setting_text(setting)}: {exc}") from None
+        with fitting(f"task '{task}': the search failed with {setting_text(setting)}"):
+            fold_scores = cross_val_score(estimator, X, y, groups=groups, cv=folds, scoring="f1_macro",
+                                          n_jobs=n_jobs, error_score="raise")
         scored.append({"setting": setting, "mean": round(float(np.mean(fold_scores)), 4),
                        "std": round(float(np.std(fold_scores)), 4),
                        "fold_scores": [round(float(s), 4) for s in fold_scores]})
     best = max(range(len(scored)), key=lambda i: scored[i]["mean"])  # max keeps the first of equal means
-    return SearchResult(folds=search.folds, candidates=scored, best=scored[best]["setting"],
-                        best_config=candidates[best][1])
+    return SearchResult(folds=search.folds, candidates=scored, best_index=best, best_config=candidates[best][1])
 
 
 def with_best_setting(config: Config, task: str, train_split, n_jobs: int = 1,

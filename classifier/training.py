@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,12 +45,22 @@ def fit_task(config: Config, task: str, train_split):
 
     pipeline = build_task_estimator(config.tasks[task], seed=config.seed)
     X = split_inputs(train_split)
+    with fitting(f"task '{task}': training failed"):
+        return pipeline.fit(X, column(train_split, task))
+
+
+@contextmanager
+def fitting(failure: str):
+    """Fit with one BLAS thread, and turn scikit-learn's ``ValueError`` into a ``UserError`` after ``failure``.
+
+    Multi-threaded BLAS slows the many small dense steps of these solvers (2x on 2 cores); joblib's
+    worker processes limit their own threads.
+    """
     try:
-        # Multi-threaded BLAS slows the many small dense steps of these solvers (2x on 2 cores).
         with threadpool_limits(limits=1, user_api="blas"):
-            return pipeline.fit(X, column(train_split, task))
+            yield
     except ValueError as exc:
-        raise UserError(f"task '{task}': training failed: {exc}") from None
+        raise UserError(f"{failure}: {exc}") from None
 
 
 def train(config: Config, output: str | Path | None = None, on_step: Callable[[str], None] | None = None,
