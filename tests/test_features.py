@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from classifier.config import FeatureConfig
-from classifier.features import CLAIM_CUES, ClaimCues, PairFeatures, TfidfVectorizer, as_inputs, build_features
+from classifier.features import (
+    CLAIM_CUES, ClaimCues, PairFeatures, TfidfVectorizer, UnsharedNgrams, as_inputs, build_features,
+)
 
 CUE_NAMES = [f"cue_{name}" for name in CLAIM_CUES] + ["cue_length"]
 
@@ -183,6 +185,35 @@ def test_unfitted_vectorizer_saved_and_loaded_stays_unfitted(tmp_path):
     assert loaded.min_df == 2 and not hasattr(loaded, "vocabulary_")
 
 
+# ----------------------------------------------------------------------------- UnsharedNgrams
+
+def unshared_terms(texts, targets, ngram_range=(1, 2)) -> set[str]:
+    features = UnsharedNgrams(ngram_range).fit(as_inputs(texts, targets))
+    return set(features.vectorizer_.get_feature_names_out())
+
+
+def test_unshared_ngrams_leave_out_the_words_of_the_target():
+    terms = unshared_terms(["Mayor Smith resigns? No, it is a hoax"], ["Mayor Smith resigns"], (1, 1))
+
+    assert terms == {"?", "no", ",", "it", "is", "a", "hoax"}
+
+
+def test_unshared_ngrams_join_the_words_around_a_removed_one():
+    terms = unshared_terms(["Reports: Smith not resigning"], ["Smith resigning"])
+
+    assert ":" in terms and "reports :" in terms and ": not" in terms
+
+
+def test_unshared_ngrams_remove_each_pair_s_own_target_words_only():
+    features = UnsharedNgrams((1, 1)).fit(as_inputs(["cat video is fake", "cat video is fake"], ["cat video", "fake"]))
+
+    rows = features.transform(as_inputs(["cat video is fake", "cat video is fake"], ["cat video", "fake"]))
+    names = features.get_feature_names_out()
+
+    present = [{names[j] for j in rows[i].indices} for i in range(2)]
+    assert present == [{"unshared_is", "unshared_fake"}, {"unshared_cat", "unshared_video", "unshared_is"}]
+
+
 # ----------------------------------------------------------------------------- build_features
 
 TEXTS = ["Officials said 23 people died.", "Will the port reopen?", "Read more:"]
@@ -208,6 +239,16 @@ def test_build_features_for_a_pair_task_adds_pair_features():
 
     assert [name for name, _, _ in features.transformers] == ["words", "cues", "pair"]
     assert with_pair.shape[1] > text_only.shape[1]
+
+
+def test_build_features_adds_unshared_ngrams_to_a_pair_task_when_asked():
+    config = FeatureConfig(word_ngrams=(1, 1), char_ngrams=None, cues=False, pair_unshared_ngrams=(1, 2))
+
+    features = build_features(config, pairwise=True)
+    features.fit(as_inputs(TEXTS, TARGETS))
+
+    assert [name for name, _, _ in features.transformers] == ["words", "pair", "unshared"]
+    assert features.named_transformers_["unshared"].ngram_range == (1, 2)
 
 
 def test_build_features_leaves_out_disabled_blocks():
