@@ -297,7 +297,7 @@ class PairFeatures(TransformerMixin, BaseEstimator):
 
 
 class UnsharedNgrams(TransformerMixin, BaseEstimator):
-    """TF-IDF of the word n-grams of each text once the words it shares with its target are removed.
+    """TF-IDF of the n-grams of each text's words and punctuation once the words of its target are removed.
 
     What a text says about its target beyond restating it ("hoax", "is not true", "reportedly"),
     with the story's own words (names, places) left out, so the n-grams carry over to new stories.
@@ -310,7 +310,7 @@ class UnsharedNgrams(TransformerMixin, BaseEstimator):
         Drop n-grams found in fewer texts.
     """
 
-    def __init__(self, ngram_range: tuple[int, int] = (1, 3), min_df: int = 1):
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 1):
         self.ngram_range = ngram_range
         self.min_df = min_df
 
