@@ -97,7 +97,7 @@ class TfidfVectorizer(sklearn_text.TfidfVectorizer):
     """scikit-learn's ``TfidfVectorizer``, faster on character n-grams and to load.
 
     With ``analyzer="char_wb"`` the n-grams are counted with NumPy (:mod:`classifier.ngrams`),
-    3 to 4x faster than scikit-learn on new texts, with the same result.
+    with the same result: on ClaimBuster, 6x faster than scikit-learn on new texts and 3x faster to fit.
 
     The fitted vocabulary pickles as one string and two arrays: joblib unpickles a dict of terms
     one item at a time in Python; stored this way a model with 60,000 n-grams loads in
