@@ -1,4 +1,5 @@
-"""Character n-grams inside word boundaries (scikit-learn's ``char_wb``), counted with NumPy.
+"""Character n-grams inside word boundaries (scikit-learn's ``char_wb``) and word n-grams of new
+texts, counted with NumPy.
 
 scikit-learn builds every n-gram as a Python string and looks it up in a dict, which makes
 character n-grams the slowest step of training and prediction. ``char_wb`` n-grams never cross a
@@ -14,18 +15,20 @@ The counts equal scikit-learn's when the n-gram range starts at 2 or 3 (it count
 spaces of 1-grams and the short words of longer ranges its own way) and the codes fit in 63 bits
 (an alphabet of up to 6,207 characters for 5-grams). Elsewhere the functions here return ``None``
 and the caller counts with scikit-learn.
+
+Word n-grams of new texts are coded the same way, with a token's index among the words of the
+fitted vocabulary as its digit (:class:`WordNgramIndex`).
 """
 
 from __future__ import annotations
 
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
 
 _BATCH_CHARS = 1 << 20  # texts are coded in batches of about this many characters, to bound memory
 _EXACT_MIN_N = (2, 3)
-_SPACE = ord(" ")
 
 
 def word_counts(texts, lowercase: bool, dtype) -> tuple[list[str], sp.csr_matrix]:
@@ -71,37 +74,12 @@ class CharNgramCoder:
         return np.where(found, position + 1, 0).astype(np.uint64)
 
     def ngrams(self, padded: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """``(codes, rows)``: the code of every n-gram of the ``padded`` texts and the text it is in."""
-        lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
-        chars = codepoints(padded)
-        digits = self.digits(chars)
-        rows = np.repeat(np.arange(len(padded)), lengths)
-        chars_left = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(chars))
-        spaces_before = np.concatenate([[0], np.cumsum(chars == _SPACE)])
-        unknown_before = np.concatenate([[0], np.cumsum(digits == 0)])
-        all_codes, all_rows = [], []
-        codes = digits
-        for n in range(1, self.max_n + 1):
-            if n > 1:
-                codes = codes[:-1] * self.base + digits[n - 1:]
-            if n < self.min_n:
-                continue
-            starts = len(codes)
-            keep = (chars_left[:starts] >= n) & (unknown_before[n:] == unknown_before[:starts])
-            if n > 2:  # no space inside: the n-gram stays within one padded word
-                keep &= spaces_before[n - 1:n - 1 + starts] == spaces_before[1:1 + starts]
-            all_codes.append(codes[keep])
-            all_rows.append(rows[:starts][keep])
-        return np.concatenate(all_codes), np.concatenate(all_rows)
+        """``(codes, rows)``: the code of every n-gram of the ``padded`` words and the word it is in."""
+        return _run_codes(self.digits(codepoints(padded)), list(map(len, padded)), self.base, self.min_n, self.max_n)
 
     def encode(self, terms: list[str]) -> np.ndarray:
         """The codes of n-grams given as strings (all within the alphabet and the n-gram range)."""
-        lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
-        digits = self.digits(codepoints(terms))
-        exponents = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(digits)) - 1
-        powers = self.base ** np.arange(self.max_n, dtype=np.uint64)
-        starts = np.cumsum(lengths) - lengths
-        return np.add.reduceat(digits * powers[exponents], starts) if len(terms) else np.zeros(0, np.uint64)
+        return _encode(self.digits(codepoints(terms)), list(map(len, terms)), self.base, self.max_n)
 
     def decode(self, codes: np.ndarray) -> list[str]:
         """The n-grams, as strings, of ``codes``."""
@@ -170,10 +148,7 @@ class NgramIndex:
         self.codes = None
         in_range = all(self.coder.min_n <= len(term) <= self.coder.max_n for term in terms)
         if terms and in_range and self.coder.is_exact():
-            codes = self.coder.encode(terms)
-            order = np.argsort(codes)
-            self.codes = codes[order]
-            self.columns = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(terms))[order]
+            self.codes, self.columns = _lookup_table(self.coder.encode(terms), vocabulary)
 
     def count(self, texts, dtype) -> sp.csr_matrix | None:
         """Counts of the vocabulary's n-grams, one row per text (``None``: use scikit-learn)."""
@@ -186,6 +161,92 @@ class NgramIndex:
             position, known = _find(self.codes, codes)
             blocks.append(_counts(rows[known], self.columns[position[known]], (len(batch), len(self.codes)), dtype))
         return _sum_over_words(counts_of_words, sp.vstack(blocks, format="csr"))
+
+
+class WordNgramIndex:
+    """Counts the word n-grams of a fitted vocabulary in new texts.
+
+    Each token gets its index (1, 2, ...) among the words of the vocabulary's n-grams, 0 for any
+    other word, and an n-gram is the number whose base-``words + 1`` digits are its tokens' indices:
+    the n-grams of a batch are coded and looked up with array operations instead of being joined
+    into strings, at scikit-learn's counts.
+
+    Parameters
+    ----------
+    vocabulary : dict of str to int
+        N-gram (tokens joined by single spaces) -> column, as ``CountVectorizer.vocabulary_``.
+    ngram_range : tuple of int
+    tokenize : callable
+        Text -> tokens, none holding a space (the vectorizer's ``build_tokenizer()``).
+    lowercase : bool
+    """
+
+    def __init__(self, vocabulary: dict[str, int], ngram_range: tuple[int, int], tokenize, lowercase: bool):
+        self.vocabulary = vocabulary
+        self.tokenize = tokenize
+        self.lowercase = lowercase
+        self.min_n, self.max_n = ngram_range
+        terms = list(vocabulary)
+        all_words = " ".join(terms).split(" ")  # one split: a split per term takes most of the time here
+        self.index_of_word = {word: index for index, word in enumerate(dict.fromkeys(all_words), 1)}
+        self.base = np.uint64(len(self.index_of_word) + 1)
+        term_lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        spaces = (codepoints(terms) == ord(" ")).astype(np.int64)
+        self.codes = None
+        if not terms or int(self.base) ** self.max_n >= 2**63:
+            return
+        words_per_term = np.add.reduceat(spaces, np.cumsum(term_lengths) - term_lengths) + 1
+        if self.min_n <= words_per_term.min() and words_per_term.max() <= self.max_n:
+            digits = np.fromiter(map(self.index_of_word.__getitem__, all_words), dtype=np.uint64, count=len(all_words))
+            self.codes, self.columns = _lookup_table(_encode(digits, words_per_term, self.base, self.max_n), vocabulary)
+
+    def count(self, texts, dtype) -> sp.csr_matrix | None:
+        """Counts of the vocabulary's n-grams, one row per text (``None``: use scikit-learn)."""
+        if self.codes is None:
+            return None
+        tokens_of_texts = [self.tokenize(text.lower() if self.lowercase else text) for text in texts]
+        tokens = list(chain.from_iterable(tokens_of_texts))
+        digits = np.fromiter(map(self.index_of_word.get, tokens, repeat(0)), dtype=np.uint64, count=len(tokens))
+        codes, rows = _run_codes(digits, list(map(len, tokens_of_texts)), self.base, self.min_n, self.max_n)
+        position, known = _find(self.codes, codes)
+        columns = self.columns[position[known]]
+        return sp.csr_matrix((np.ones(len(columns), dtype=dtype), (rows[known], columns)),  # sums repeats
+                             shape=(len(tokens_of_texts), len(self.codes)))
+
+
+def _run_codes(digits: np.ndarray, lengths: list[int], base: np.uint64, min_n: int, max_n: int):
+    """``(codes, rows)``: the code of every run of ``min_n`` to ``max_n`` digits without a 0 inside one
+    of the sequences that ``digits`` concatenates (of the given ``lengths``), and its sequence."""
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    left = np.repeat(np.cumsum(lengths, dtype=np.int64), lengths) - np.arange(len(digits))
+    zeros_before = np.concatenate([[0], np.cumsum(digits == 0)])
+    all_codes, all_rows = [], []
+    codes = digits
+    for n in range(1, max_n + 1):
+        if n > 1:
+            codes = codes[:-1] * base + digits[n - 1:]
+        if n < min_n:
+            continue
+        starts = len(codes)
+        keep = (left[:starts] >= n) & (zeros_before[n:] == zeros_before[:starts])
+        all_codes.append(codes[keep])
+        all_rows.append(rows[:starts][keep])
+    return np.concatenate(all_codes), np.concatenate(all_rows)
+
+
+def _encode(digits: np.ndarray, lengths: list[int], base: np.uint64, max_n: int) -> np.ndarray:
+    """The code of each whole sequence that ``digits`` concatenates (of the given ``lengths``)."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    exponents = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(digits)) - 1
+    powers = base ** np.arange(max_n, dtype=np.uint64)
+    starts = np.cumsum(lengths) - lengths
+    return np.add.reduceat(digits * powers[exponents], starts) if len(lengths) else np.zeros(0, np.uint64)
+
+
+def _lookup_table(codes: np.ndarray, vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """``(sorted codes, their columns)`` from the codes of the vocabulary's terms, in its order."""
+    order = np.argsort(codes)
+    return codes[order], np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))[order]
 
 
 def _find(sorted_values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

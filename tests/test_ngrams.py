@@ -1,4 +1,4 @@
-"""Character n-grams counted with NumPy give exactly what scikit-learn's ``char_wb`` gives."""
+"""Character and word n-grams counted with NumPy give exactly what scikit-learn's analyzers give."""
 
 from __future__ import annotations
 
@@ -88,3 +88,43 @@ def test_vectorizer_loaded_from_a_pickle_counts_the_same():
     expected = vectorizer.transform(PREDICT)
     loaded = pickle.loads(pickle.dumps(vectorizer))
     assert abs(loaded.transform(PREDICT) - expected).max() == 0
+
+
+# ----------------------------------------------------------------------------- word n-grams
+
+def word_vectorizers(**params):
+    return both(**{"analyzer": "word", **params})
+
+
+@pytest.mark.parametrize("params", [
+    {"ngram_range": (1, 3)},
+    {"ngram_range": (2, 3)},
+    {"ngram_range": (1, 1), "lowercase": False},
+    {"ngram_range": (1, 2), "token_pattern": r"\S+"},
+    {"ngram_range": (1, 3), "min_df": 2},
+])
+def test_word_counts_equal_scikit_learns(params):
+    assert_same(*word_vectorizers(**params), TRAIN + PREDICT, PREDICT + TRAIN + ["US trains trains US"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="ab AÉé\t\n.-'", max_size=40), min_size=1, max_size=6),
+       st.lists(st.text(alphabet="abc xÉ\n'", max_size=40), min_size=1, max_size=4))
+def test_word_counts_equal_scikit_learns_for_any_text(train, predict):
+    ours, theirs = word_vectorizers(ngram_range=(1, 3), token_pattern=r"\S+")
+    if not "".join(train).split():
+        return
+    assert_same(ours, theirs, train, predict)
+
+
+@pytest.mark.parametrize("params", [{"token_pattern": r"[a-z ]+"}, {"stop_words": "english"},
+                                    {"strip_accents": "unicode"}])
+def test_word_settings_counted_differently_are_left_to_scikit_learn(params):
+    ours, theirs = word_vectorizers(ngram_range=(1, 2), **params)
+    assert_same(ours, theirs, TRAIN, PREDICT)
+
+
+def test_word_ngrams_are_counted_once_per_occurrence():
+    vectorizer = TfidfVectorizer(analyzer="word", ngram_range=(2, 2), use_idf=False, norm=None).fit(["aa bb aa"])
+    counts = vectorizer.transform(["aa bb aa bb aa bb cc aa"]).toarray()[0]
+    assert dict(zip(vectorizer.get_feature_names_out(), counts)) == {"aa bb": 3, "bb aa": 2}
