@@ -22,7 +22,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import normalize
 
 from classifier.errors import INSTALL_EXTRA, UserError
-from classifier.ngrams import NgramIndex, WordNgramIndex, count_new_ngrams
+from classifier.ngrams import CharNgramIndex, WordNgramIndex, count_new_ngrams
 
 if TYPE_CHECKING:
     from classifier.config import FeatureConfig
@@ -127,11 +127,11 @@ class TfidfVectorizer(sklearn_text.TfidfVectorizer):
     def _reads_plain_text(self) -> bool:
         return self.input == "content" and self.preprocessor is None and self.strip_accents is None
 
-    def _ngram_index(self) -> NgramIndex | WordNgramIndex:
+    def _ngram_index(self) -> CharNgramIndex | WordNgramIndex:
         index = self.__dict__.get("_index")
         if index is None or index.vocabulary is not self.vocabulary_:
             index = self._index = (
-                NgramIndex(self.vocabulary_, self.ngram_range, self.lowercase) if self.analyzer == "char_wb"
+                CharNgramIndex(self.vocabulary_, self.ngram_range, self.lowercase) if self.analyzer == "char_wb"
                 else WordNgramIndex(self.vocabulary_, self.ngram_range, self.build_tokenizer(), self.lowercase))
         return index
 

@@ -27,7 +27,7 @@ from itertools import chain, repeat
 import numpy as np
 import scipy.sparse as sp
 
-_BATCH_CHARS = 1 << 20  # texts are coded in batches of about this many characters, to bound memory
+_BATCH_CHARS = 1 << 20  # words are coded in batches of about this many characters, to bound memory
 _EXACT_MIN_N = (2, 3)
 
 
@@ -125,12 +125,12 @@ def count_new_ngrams(texts, ngram_range, lowercase: bool, dtype) -> tuple[dict, 
                       shape=(block.shape[0], len(vocabulary)))
         for block, batch_vocabulary in zip(blocks, batch_vocabularies)
     ], format="csr")
-    return dict(zip(coder.decode(vocabulary), range(len(vocabulary)))), _sum_over_words(counts_of_words,
-                                                                                           ngrams_of_words)
+    counts = _sum_over_words(counts_of_words, ngrams_of_words)
+    return dict(zip(coder.decode(vocabulary), range(len(vocabulary)))), counts
 
 
-class NgramIndex:
-    """Counts the n-grams of a fitted vocabulary in new texts.
+class CharNgramIndex:
+    """Counts the character n-grams of a fitted vocabulary in new texts.
 
     Parameters
     ----------
@@ -273,13 +273,13 @@ def _sum_over_words(counts_of_words: sp.csr_matrix, ngrams_of_words: sp.csr_matr
     return (counts_of_words @ ngrams_of_words).tocsr()
 
 
-def _batches(padded: list[str]):
-    """Consecutive slices of ``padded`` of about ``_BATCH_CHARS`` characters (at least one slice)."""
+def _batches(strings: list[str]):
+    """Consecutive slices of ``strings`` of about ``_BATCH_CHARS`` characters (at least one slice)."""
     start, size = 0, 0
-    for end, text in enumerate(padded, 1):
-        size += len(text)
+    for end, string in enumerate(strings, 1):
+        size += len(string)
         if size >= _BATCH_CHARS:
-            yield padded[start:end]
+            yield strings[start:end]
             start, size = end, 0
-    if start < len(padded) or not padded:
-        yield padded[start:]
+    if start < len(strings) or not strings:
+        yield strings[start:]
