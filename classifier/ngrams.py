@@ -190,11 +190,11 @@ class WordNgramIndex:
         all_words = " ".join(terms).split(" ")  # one split: a split per term takes most of the time here
         self.index_of_word = {word: index for index, word in enumerate(dict.fromkeys(all_words), 1)}
         self.base = np.uint64(len(self.index_of_word) + 1)
-        term_lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
-        spaces = (codepoints(terms) == ord(" ")).astype(np.int64)
         self.codes = None
         if not terms or int(self.base) ** self.max_n >= 2**63:
             return
+        term_lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        spaces = (codepoints(terms) == ord(" ")).astype(np.int64)
         words_per_term = np.add.reduceat(spaces, np.cumsum(term_lengths) - term_lengths) + 1
         if self.min_n <= words_per_term.min() and words_per_term.max() <= self.max_n:
             digits = np.fromiter(map(self.index_of_word.__getitem__, all_words), dtype=np.uint64, count=len(all_words))
