@@ -52,10 +52,14 @@ class JoinConfig(_Section):
 
 
 class SplitConfig(_Section):
-    """Use the file's split column when it has one; otherwise split by article."""
+    """Use the file's split column when it has one; otherwise split by article.
+
+    ``dev_size`` and ``test_size`` are the shares of articles held out when the file has no such
+    split; ``dev_size: 0`` holds out no dev split, so the model trains on all of train.
+    """
 
     column: str | None = "split"
-    dev_size: float = Field(0.1, gt=0, lt=1)
+    dev_size: float = Field(0.1, ge=0, lt=1)
     test_size: float = Field(0.2, gt=0, lt=1)
 
 

@@ -442,7 +442,8 @@ def split_by_article(table: Table, config: SplitConfig, seed: int, stratify: str
     """Row indices per split: the file's own split where given, the rest split by article.
 
     Splits missing from the file (all of them, or dev, or test) are carved out of the train rows,
-    grouped by ``article_id`` and stratified by the ``stratify`` task's labels as far as groups allow.
+    grouped by ``article_id`` and stratified by the ``stratify`` task's labels as far as groups allow;
+    with ``dev_size`` 0, no dev split is carved.
     """
     given = table.columns["split"]
     if given[0] is None:
@@ -452,7 +453,7 @@ def split_by_article(table: Table, config: SplitConfig, seed: int, stratify: str
     test_carved = not rows["test"]
     if test_carved:
         rows["train"], rows["test"] = _carve(table, rows["train"], config.test_size, seed, stratify, "test")
-    if not rows["dev"]:
+    if not rows["dev"] and config.dev_size:
         share = config.dev_size / (1 - config.test_size) if test_carved else config.dev_size
         rows["train"], rows["dev"] = _carve(table, rows["train"], share, seed, stratify, "dev")
     return rows

@@ -202,6 +202,17 @@ def test_same_data_gives_the_same_fingerprint(twin_models):
     assert first == second
 
 
+def test_without_a_dev_split_the_model_reports_test_scores_only(make_rows, write_csv, make_config, tmp_path):
+    splits = {f"art{a:02d}": "test" if a >= 10 else "train" for a in range(12)}
+    data = write_csv(make_rows(articles=12, sentences=4, splits=splits))
+    config = validate_config(make_config(data, split={"column": "split", "dev_size": 0}))
+
+    result = train(config, output=tmp_path / "model")
+
+    assert set(result.scores["claim_type"]) == {"test"}
+    assert result.scores["claim_type"]["test"]["n"] == 8
+
+
 def test_training_again_into_a_model_folder_replaces_it(twin_models, small_config, tmp_path):
     folder = shutil.copytree(twin_models[0].folder, tmp_path / "model")
     (folder / "stale.txt").write_text("left over", encoding="utf-8")

@@ -199,6 +199,16 @@ def test_dev_is_carved_from_train_when_the_file_has_only_train_and_test(make_row
     assert articles["train"] | articles["dev"] == {f"art{a:02d}" for a in range(24)}
 
 
+def test_dev_size_0_trains_on_every_article_outside_test(make_rows, write_csv, make_config):
+    splits = {f"art{a:02d}": "test" if a >= 24 else "train" for a in range(30)}
+    path = write_csv(make_rows(articles=30, sentences=4, splits=splits))
+
+    articles, _ = split_articles(path, make_config, dev_size=0)
+
+    assert articles == {"train": {f"art{a:02d}" for a in range(24)}, "dev": set(),
+                        "test": {f"art{a:02d}" for a in range(24, 30)}}
+
+
 def test_too_few_articles_to_split_is_a_user_error(make_rows, write_csv, make_config):
     path = write_csv(make_rows(articles=3, sentences=3))
 
