@@ -197,6 +197,10 @@ def evaluate_model(model_folder, source, split: str | None = None, overrides: li
     split = split or "test"
     if split == "all":
         rows = {"all": list(range(len(table)))}
+    if not rows[split]:
+        none_held_out = split == "dev" and not config.data.split.dev_size
+        raise UserError(f"{source}: no rows in split '{split}'"
+                        + (" (data.split.dev_size is 0, so no dev split is held out)" if none_held_out else ""))
     return evaluate_pipelines(model.pipelines, to_dataset_dict(table, {split: rows[split]}), splits=(split,))
 
 

@@ -145,6 +145,15 @@ def test_evaluate_on_the_config_scores_its_test_split_as_training_did(model, con
     assert json.loads(result.stdout) == {task: {"test": by_split["test"]} for task, by_split in trained.items()}
 
 
+def test_evaluate_on_an_empty_split_is_an_error_naming_it(model, config):
+    result = run("evaluate", model, config, "--split", "dev",
+                 "--set", "data.split.column=null", "--set", "data.split.dev_size=0")
+
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {config}: no rows in split 'dev' "
+                             "(data.split.dev_size is 0, so no dev split is held out)\n")
+
+
 def test_evaluate_prints_a_score_table_by_default(model, config):
     result = run("evaluate", model, config)
 
