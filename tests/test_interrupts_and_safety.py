@@ -32,8 +32,11 @@ from conftest import write_rows_csv as write_rows
 SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "data" / "sample_corpus.csv"
 
 LAUNCHER = r'''
-import sys, time
+import signal, sys, time
 from pathlib import Path
+
+# Ctrl-C as in a terminal, even when the tests run as a shell's background job (which ignores SIGINT).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 marker, stage = Path(sys.argv[1]), sys.argv[2]
 import classifier.persistence as persistence
