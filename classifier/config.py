@@ -35,9 +35,13 @@ class _Section(BaseModel):
 
 
 class ColumnsConfig(_Section):
-    """Which column of the data file holds each canonical field."""
+    """Which column of the data file holds each canonical field.
 
-    article_id: str = "article_id"
+    ``article_id: null`` is for rows that belong to no article (claims, tweets): each distinct text
+    is then its own article, so a sentence found twice never lands in two splits.
+    """
+
+    article_id: str | None = "article_id"
     sentence_id: str | None = "sentence_id"
     text: str = "text"
     target: str | None = "target"

@@ -280,7 +280,7 @@ class _RowReader:
         self.present = set(dataset.column_names)
         columns = data.columns
         self.text = self._column(columns.text, "data.columns.text")
-        self.article_id = self._column(columns.article_id, "data.columns.article_id")
+        self.article_id = self._column(columns.article_id, "data.columns.article_id") if columns.article_id else self.text
         self.sentence_id = self._column(columns.sentence_id, "data.columns.sentence_id", required=False)
         self.target = self._column(columns.target, "data.columns.target", required=False)
         self.label_columns = {task: self._column(config.label_column or task, f"tasks.{task}.label_column")
@@ -291,6 +291,9 @@ class _RowReader:
         self.sentences_seen: Counter = Counter()
         self.first_position: dict[int, int] = {}
         self.article_split: dict[str, tuple[str, int]] = {}
+        if not self.target and not columns.article_id and any(t.input == "pair" for t in tasks.values()):
+            raise UserError(f"{path}: a pair task needs data.columns.target when data.columns.article_id is null "
+                            "(no article, so no headline to compare each text with)")
         self.headlines = None if self.target else self._headlines(dataset)
 
     def _column(self, name: str | None, config_key: str, required: bool = True) -> str | None:
@@ -300,8 +303,9 @@ class _RowReader:
         explicitly_mapped = config_key.rpartition(".")[2] in self.data.columns.model_fields_set
         if required or (config_key.startswith("data.columns.") and explicitly_mapped):
             found = ", ".join(sorted(self.present))
+            no_article = ", or to null if the rows belong to no article" if config_key.endswith(".article_id") else ""
             raise UserError(f"{self.path}: missing column '{name}'{did_you_mean(name, self.present)}; "
-                            f"columns found: {found} (set {config_key})")
+                            f"columns found: {found} (set {config_key}{no_article})")
         return None
 
     def read(self, raw: dict, offset: int) -> Table:

@@ -249,6 +249,27 @@ def test_a_target_column_is_used_as_it_is(write_csv, make_config):
     assert table.columns["target"] == ["Audit finds fraud"] * 5
 
 
+# ----------------------------------------------------------------------------- rows without articles
+
+
+def test_without_article_ids_each_distinct_text_is_its_own_article(write_csv, make_config):
+    rows = [{"text": text, "claim_type": label} for text, label in
+            [("Taxes rose 5%.", "CFS"), ("I love it.", "NFS"), ("Taxes rose 5%.", "CFS")]]
+
+    table = load_table(make_config(write_csv(rows), columns={"article_id": None, "sentence_id": None}))
+
+    assert table.columns["article_id"] == ["Taxes rose 5%.", "I love it.", "Taxes rose 5%."]
+    assert table.columns["sentence_id"] == ["0", "0", "1"]
+
+
+def test_a_pair_task_without_article_ids_needs_a_target_column(write_csv, make_config):
+    rows = [{"text": "Taxes rose 5%.", "stance": "agree"}]
+    raw = make_config(write_csv(rows), tasks=("stance",), columns={"article_id": None})
+
+    with pytest.raises(UserError, match="a pair task needs data.columns.target when data.columns.article_id is null"):
+        load_table(raw)
+
+
 def test_column_of_a_split_is_a_plain_list():
     split = datasets.Dataset.from_dict({"text": ["a", "b"], "stance": ["agree", "discuss"]})
     assert column(split, "stance") == ["agree", "discuss"]

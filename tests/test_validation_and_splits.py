@@ -71,6 +71,13 @@ def test_missing_column_names_the_nearest_column(valid_rows, corpus_error):
     assert "(did you mean 'texts'?)" in message
 
 
+def test_missing_article_column_suggests_null_for_rows_without_articles(valid_rows, corpus_error):
+    message = corpus_error([{k: v for k, v in row.items() if k != "article_id"} for row in valid_rows])
+
+    assert "missing column 'article_id'" in message
+    assert "or to null if the rows belong to no article" in message
+
+
 def test_empty_text_names_the_row(valid_rows, corpus_error):
     valid_rows[1]["text"] = "   "
 
@@ -207,6 +214,19 @@ def test_dev_size_0_trains_on_every_article_outside_test(make_rows, write_csv, m
 
     assert articles == {"train": {f"art{a:02d}" for a in range(24)}, "dev": set(),
                         "test": {f"art{a:02d}" for a in range(24, 30)}}
+
+
+def test_without_article_ids_a_repeated_text_stays_in_one_split(make_rows, write_csv, make_config):
+    rows = [{"text": row["text"], "claim_type": row["claim_type"]} for row in make_rows(articles=30, sentences=4)]
+    path = write_csv(rows + rows[:40])
+    config = validate_config(make_config(path, columns={"article_id": None, "sentence_id": None}))
+    table = read_rows(config.data, config.tasks)
+
+    splits = split_by_article(table, config.data.split, seed=13, stratify="claim_type")
+
+    texts = {name: {table.columns["text"][i] for i in indices} for name, indices in splits.items()}
+    assert texts["train"].isdisjoint(texts["test"]) and texts["train"].isdisjoint(texts["dev"])
+    assert texts["dev"].isdisjoint(texts["test"])
 
 
 def test_too_few_articles_to_split_is_a_user_error(make_rows, write_csv, make_config):
