@@ -28,3 +28,26 @@ def test_benchmark_writes_one_row_per_system_with_scores_and_speed(tmp_path):
         assert row["train_seconds"] > 0 and row["sentences_per_second"] > 0 and row["peak_mib"] > 0
     assert results["machine"]["cores"] >= 1
     assert "| emergent | classifier |" in (tmp_path / "results-limit200.md").read_text()
+
+
+def load_compare():
+    spec = importlib.util.spec_from_file_location("compare", REPO / "benchmarks" / "compare.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_timed_step_runs_at_least_min_runs_and_returns_the_last_result():
+    runs = []
+
+    result, seconds = load_compare()._timed(lambda: runs.append(1) or len(runs), min_runs=3, budget=0.0)
+
+    assert (result, len(runs)) == (3, 3) and seconds >= 0
+
+
+def test_a_fast_timed_step_is_repeated_up_to_the_cap_within_its_budget():
+    runs = []
+
+    load_compare()._timed(lambda: runs.append(1), min_runs=1, budget=60.0)
+
+    assert len(runs) == 15
