@@ -280,7 +280,8 @@ class _RowReader:
         self.present = set(dataset.column_names)
         columns = data.columns
         self.text = self._column(columns.text, "data.columns.text")
-        self.article_id = self._column(columns.article_id, "data.columns.article_id") if columns.article_id else self.text
+        self.article_id = (self._column(columns.article_id, "data.columns.article_id") if columns.article_id
+                           else self.text)
         self.sentence_id = self._column(columns.sentence_id, "data.columns.sentence_id", required=False)
         self.target = self._column(columns.target, "data.columns.target", required=False)
         self.label_columns = {task: self._column(config.label_column or task, f"tasks.{task}.label_column")
