@@ -104,10 +104,10 @@ def _run_tfidf_logreg(config, task, train, test):
 
     pairwise = config.tasks[task].input == "pair"
     pipeline = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
-    texts, labels = _joined(train, pairwise), column(train, task)
-    pipeline, seconds = _timed(lambda: pipeline.fit(texts, labels), **TRAINING)
-    texts = _joined(test, pairwise)
-    predicted, predict_seconds = _timed(lambda: [str(p) for p in pipeline.predict(texts)], **PREDICTION)
+    train_texts, labels = _joined(train, pairwise), column(train, task)
+    pipeline, seconds = _timed(lambda: pipeline.fit(train_texts, labels), **TRAINING)
+    test_texts = _joined(test, pairwise)
+    predicted, predict_seconds = _timed(lambda: [str(p) for p in pipeline.predict(test_texts)], **PREDICTION)
     return predicted, seconds, predict_seconds
 
 

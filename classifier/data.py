@@ -280,8 +280,9 @@ class _RowReader:
         self.present = set(dataset.column_names)
         columns = data.columns
         self.text = self._column(columns.text, "data.columns.text")
-        self.article_id = (self._column(columns.article_id, "data.columns.article_id") if columns.article_id
-                           else self.text)
+        self.article_id = (self._column(columns.article_id, "data.columns.article_id",
+                                        hint="or to null if the rows belong to no article")
+                           if columns.article_id else self.text)
         self.sentence_id = self._column(columns.sentence_id, "data.columns.sentence_id", required=False)
         self.target = self._column(columns.target, "data.columns.target", required=False)
         self.label_columns = {task: self._column(config.label_column or task, f"tasks.{task}.label_column")
@@ -297,16 +298,15 @@ class _RowReader:
                             "(no article, so no headline to compare each text with)")
         self.headlines = None if self.target else self._headlines(dataset)
 
-    def _column(self, name: str | None, config_key: str, required: bool = True) -> str | None:
-        """The source column's name, or None; ``config_key`` is where the user maps it."""
+    def _column(self, name: str | None, config_key: str, required: bool = True, hint: str = "") -> str | None:
+        """The source column's name, or None; ``config_key`` is where the user maps it (``hint``: how else)."""
         if name is None or name in self.present:
             return name
         explicitly_mapped = config_key.rpartition(".")[2] in self.data.columns.model_fields_set
         if required or (config_key.startswith("data.columns.") and explicitly_mapped):
             found = ", ".join(sorted(self.present))
-            no_article = ", or to null if the rows belong to no article" if config_key.endswith(".article_id") else ""
             raise UserError(f"{self.path}: missing column '{name}'{did_you_mean(name, self.present)}; "
-                            f"columns found: {found} (set {config_key}{no_article})")
+                            f"columns found: {found} (set {config_key}{', ' + hint if hint else ''})")
         return None
 
     def read(self, raw: dict, offset: int) -> Table:
