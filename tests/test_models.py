@@ -25,6 +25,12 @@ def test_logistic_regression_fits_its_binary_models_in_threads():
     assert model.n_jobs == -1
 
 
+def test_solvers_that_draw_random_numbers_fit_without_threads():
+    for params in ({"dual": True}, {"penalty": "l1"}):
+        model = build_model(ModelConfig(name="logistic_regression", **params))
+        assert type(model) is OneVsRestClassifier
+
+
 def test_threaded_fit_gives_the_model_fitted_without_threads():
     X, y = _unsorted_counts()
     estimator = LogisticRegression(solver="liblinear", C=4.0)
