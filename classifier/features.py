@@ -46,12 +46,19 @@ class Cue:
         Characters counted wherever they occur.
     pattern : str
         A regular expression for what the lists cannot say, matched on the original sentence.
+    needs : tuple of str
+        Lowercase strings, one of which the lowercased sentence holds wherever ``pattern`` matches:
+        sentences without any are not searched (most are not, and a search scans every character).
+    opening : str
+        A regular expression matched once, at the start of the sentence.
     """
 
     words: str = ""
     phrases: tuple[str, ...] = ()
     chars: str = ""
     pattern: str = ""
+    needs: tuple[str, ...] = ()
+    opening: str = ""
 
 
 CLAIM_CUES = {
@@ -61,7 +68,7 @@ CLAIM_CUES = {
     "number": Cue(pattern=r"\d+"),
     "quantity": Cue("percent million millions billion billions trillion thousand thousands hundred hundreds "
                     "dozen dozens", phrases=("per cent",), chars="%$€£¥"),
-    "year": Cue(pattern=r"\b(?:19|20)\d\d\b"),
+    "year": Cue(pattern=r"\b(?:19|20)\d\d\b", needs=("19", "20")),
     "modal_future": Cue("will would could may might should must shall likely forecast forecasts predict "
                         "predicts predicted prediction predictions", phrases=(
                             "expected to", "plan to", "plans to", "is set to", "going to", "next year")),
@@ -70,12 +77,14 @@ CLAIM_CUES = {
     "exclamation": Cue(chars="!"),
     "opinion": Cue("think believe feel hope wish clearly obviously disgrace disgraceful great terrible best "
                    "worst shameful absurd important"),
-    "boilerplate": Cue(pattern=r"(?i)^\s*(?:read more|related|share this|follow us|subscribe|advertisement"
-                               r"|click here|sign up)\b|https?://|www\.|\.(?:com|org|net)\b"),
+    "boilerplate": Cue(opening=r"(?i)\s*(?:read more|related|share this|follow us|subscribe|advertisement"
+                               r"|click here|sign up)\b",
+                       pattern=r"(?i)https?://|www\.|\.(?:com|org|net)\b",
+                       needs=("://", "www.", ".com", ".org", ".net")),
     "comparison": Cue("fewer higher lower increase increased increases increasing decrease decreased decreases "
                       "decreasing double doubled rose fell", phrases=("more than", "less than")),
     # Names of people, places and bodies, which the lowercased n-grams cannot tell from other words.
-    "capitalised": Cue(pattern=r"(?<=[a-z,;:] )[A-Z][a-zA-Z]+"),
+    "capitalised": Cue(pattern=r"[A-Z](?<=[a-z,;:] [A-Z])[a-zA-Z]+"),  # a capital first: found 2x faster
 }
 
 STANCE_CUES = {
@@ -83,7 +92,8 @@ STANCE_CUES = {
                       "debunk debunked debunks prank pranks retract retracted retraction reject rejects "
                       "rejected baseless untrue misleading refute refutes refuted dismiss dismissed dismisses "
                       "never unfounded wrong rumor rumors rumour rumours myth", phrases=("no evidence",)),
-    "negation": Cue("no not never none nobody nothing neither nor cannot without", pattern=r"(?i)\w+n[’']t\b"),
+    "negation": Cue("no not never none nobody nothing neither nor cannot without", pattern=r"(?i)\w+n[’']t\b",
+                    needs=("n't", "n’t")),
     "hedging": Cue("reportedly allegedly alleged apparently supposedly purportedly unconfirmed unverified "
                    "rumored rumoured claims claimed may might could possibly perhaps", phrases=(
                        "according to", "said to be", "appears to", "is believed")),
@@ -171,14 +181,16 @@ class CueCounter:
         self.n_cues = len(cues)
         self.with_length = with_length
         self._columns_of_word: dict[str, list[int]] = {}
-        self._phrases, self._chars, self._patterns = [], [], []
+        self._phrases, self._chars, self._patterns, self._openings = [], [], [], []
         for column, cue in enumerate(cues.values()):
             for word in cue.words.split():
                 self._columns_of_word.setdefault(word, []).append(column)
             self._phrases += [(column, phrase) for phrase in cue.phrases]
             self._chars += [(column, char) for char in cue.chars]
             if cue.pattern:
-                self._patterns.append((column, re.compile(cue.pattern)))
+                self._patterns.append((column, re.compile(cue.pattern), cue.needs))
+            if cue.opening:
+                self._openings.append((column, re.compile(cue.opening)))
 
     def count(self, text: str) -> list[int]:
         """The count of each cue in ``text``, in table order (then its length, if asked for)."""
@@ -192,8 +204,11 @@ class CueCounter:
             counts[column] += lowered.count(phrase)
         for column, char in self._chars:
             counts[column] += text.count(char)
-        for column, pattern in self._patterns:
-            counts[column] += len(pattern.findall(text))
+        for column, pattern, needs in self._patterns:
+            if not needs or any(needed in lowered for needed in needs):
+                counts[column] += len(pattern.findall(text))
+        for column, opening in self._openings:
+            counts[column] += opening.match(text) is not None
         if self.with_length:
             counts.append(len(words))
         return counts

@@ -7,7 +7,7 @@ import pytest
 
 from classifier.config import FeatureConfig
 from classifier.features import (
-    CLAIM_CUES, ClaimCues, PairFeatures, TfidfVectorizer, UnsharedNgrams, as_inputs, build_features,
+    CLAIM_CUES, ClaimCues, Cue, CueCounter, PairFeatures, TfidfVectorizer, UnsharedNgrams, as_inputs, build_features,
 )
 
 CUE_NAMES = [f"cue_{name}" for name in CLAIM_CUES] + ["cue_length"]
@@ -38,10 +38,11 @@ def test_claim_cues_give_one_row_per_sentence_and_one_column_per_cue():
     ("cue_quote", 'He said "prices rose" in March.', "He said prices rose in March."),
     ("cue_reporting", "Prices rose, the minister said.", "Prices rose in March."),
     ("cue_boilerplate", "Read more: prices in March", "Prices rose in March."),
+    ("cue_boilerplate", "Prices at WWW.EXAMPLE.ORG", "Prices rose in March, read more."),
     ("cue_quantity", "Prices rose by half a million.", "Prices rose in March."),
     ("cue_modal_future", "Prices are expected to rise.", "Prices rose in March."),
     ("cue_comparison", "Prices are more than last year.", "Prices are high in March."),
-    ("cue_year", "Prices rose in 2017.", "Prices rose in March."),
+    ("cue_year", "Prices rose in 2017.", "Prices rose in the 1990s."),
     ("cue_capitalised", "Prices rose in Ohio and Texas.", "Prices rose in most states."),
 ])
 def test_claim_cue_fires_only_when_its_cue_is_present(cue, with_cue, without_cue):
@@ -49,6 +50,21 @@ def test_claim_cue_fires_only_when_its_cue_is_present(cue, with_cue, without_cue
 
     assert values[0] > 0
     assert values[1] == 0
+
+
+def test_a_cue_opening_counts_only_at_the_start_of_a_sentence():
+    counter = CueCounter({"opening": Cue(opening=r"(?i)\s*read more\b")})
+
+    assert counter.count("  Read more: prices") == [1]
+    assert counter.count("Prices rose. Read more") == [0]
+
+
+def test_a_pattern_counts_the_same_with_the_strings_it_needs():
+    texts = ["See WWW.A.COM and www.b.org", "Prices rose.", ""]
+    plain = CueCounter({"site": Cue(pattern=r"(?i)www\.")})
+    checked = CueCounter({"site": Cue(pattern=r"(?i)www\.", needs=("www.",))})
+
+    assert [checked.count(text) for text in texts] == [plain.count(text) for text in texts] == [[2], [0], [0]]
 
 
 def test_claim_cues_count_repeated_cues_higher():
