@@ -102,6 +102,7 @@ def word_vectorizers(**params):
     {"ngram_range": (1, 1), "lowercase": False},
     {"ngram_range": (1, 2), "token_pattern": r"\S+"},
     {"ngram_range": (1, 3), "min_df": 2},
+    {"ngram_range": (1, 1), "stop_words": "english"},
 ])
 def test_word_counts_equal_scikit_learns(params):
     assert_same(*word_vectorizers(**params), TRAIN + PREDICT, PREDICT + TRAIN + ["US trains trains US"])
@@ -122,6 +123,12 @@ def test_word_counts_equal_scikit_learns_for_any_text(train, predict):
 def test_word_settings_counted_differently_are_left_to_scikit_learn(params):
     ours, theirs = word_vectorizers(ngram_range=(1, 2), **params)
     assert_same(ours, theirs, TRAIN, PREDICT)
+
+
+def test_unigrams_without_stop_words_are_counted_with_numpy():
+    vectorizer = TfidfVectorizer(stop_words="english").fit(TRAIN)
+    vectorizer.transform(PREDICT)
+    assert isinstance(vectorizer.__dict__.get("_index"), ngrams.WordNgramIndex)
 
 
 def test_word_ngrams_are_counted_once_per_occurrence():
