@@ -202,8 +202,8 @@ class CueCounter:
         counts = [0] * self.n_cues
         lowered = text.lower()
         words = _WORD.findall(lowered)
-        for word in words:
-            for column in self._columns_of_word.get(word, ()):
+        for word in filter(self._columns_of_word.__contains__, words):
+            for column in self._columns_of_word[word]:
                 counts[column] += 1
         for column, phrase in self._phrases:
             counts[column] += lowered.count(phrase)
