@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from classifier.config import load_config
 from classifier.data import load_corpus
 from classifier.errors import UserError
-from classifier.models import WeightedDecisionClassifier
+from classifier.estimators import WeightedDecisionClassifier
 from classifier.training import fit_task
 
 # One feature; the classes overlap between 0.3 and 0.7, where the weights decide.

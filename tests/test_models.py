@@ -6,7 +6,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
 from classifier.config import ModelConfig
-from classifier.models import OneVsRestInThreads, build_model
+from classifier.estimators import OneVsRestInThreads
+from classifier.models import build_model
 
 
 def _unsorted_counts(seed: int = 0) -> tuple[sp.csr_matrix, np.ndarray]:

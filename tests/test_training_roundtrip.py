@@ -10,6 +10,8 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -59,6 +61,15 @@ def test_loaded_model_labels_every_sentence_of_an_article(trained_model):
         assert 0.0 <= row["claim_type_probability"] <= 1.0
         assert 0.0 <= row["stance_probability"] <= 1.0
         assert ARTICLE[row["start"]:row["end"]] == row["text"]
+
+
+def test_loading_and_predicting_import_nothing_that_only_training_needs(trained_model):
+    heavy = ["classifier.config", "classifier.models", "datasets", "matplotlib", "pydantic", "sklearn.ensemble"]
+    script = (f"import sys, classifier; classifier.load({str(trained_model)!r}).predict_article({ARTICLE!r}); "
+              f"print([name for name in {heavy!r} if name in sys.modules])")
+    imported = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+
+    assert imported.strip() == "[]"
 
 
 def test_default_stance_target_is_the_title(trained_model):
