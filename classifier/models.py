@@ -50,10 +50,18 @@ def build_model(config: ModelConfig, seed: int = 0) -> ClassifierMixin:
     if config.name == "linear_svm":
         return CalibratedClassifierCV(estimator, cv=_CALIBRATION_FOLDS)
     if config.name == "logistic_regression" and params["solver"] == "liblinear":  # it fits binary models only
-        if params.get("penalty", "l2") == "l2" and not params.get("dual", False):
+        if _primal_l2(params):
             return OneVsRestInThreads(estimator, n_jobs=-1)
         return OneVsRestClassifier(estimator)  # liblinear's other solvers share one random generator
     return estimator
+
+
+def _primal_l2(params: dict) -> bool:
+    """Whether liblinear solves this logistic regression's primal L2 problem, which draws no random numbers."""
+    penalty = params.get("penalty", "deprecated")
+    if penalty == "deprecated":  # scikit-learn 1.8 reads the penalty from l1_ratio
+        penalty = "l2" if params.get("l1_ratio") in (0, None) else "l1"
+    return penalty == "l2" and not params.get("dual", False)
 
 
 def check_model_config(config: ModelConfig, key: str, source: str = "config") -> None:

@@ -27,7 +27,7 @@ def test_logistic_regression_fits_its_binary_models_in_threads():
 
 
 def test_solvers_that_draw_random_numbers_fit_without_threads():
-    for params in ({"dual": True}, {"penalty": "l1"}):
+    for params in ({"dual": True}, {"penalty": "l1"}, {"l1_ratio": 1.0}):
         model = build_model(ModelConfig(name="logistic_regression", **params))
         assert type(model) is OneVsRestClassifier
 
