@@ -112,8 +112,8 @@ class TfidfVectorizer(sklearn_text.TfidfVectorizer):
     with the same result: on ClaimBuster, 6x faster than scikit-learn on new texts and 3x faster to
     fit. So are word n-grams of new texts (2.5x faster on ClaimBuster's 1-3-grams) when the settings
     allow (the default tokens or whitespace-separated ones, no stop words except in unigrams, no
-    preprocessor or accent stripping); the first transform indexes the vocabulary (a quarter of a second for ClaimBuster's
-    312,000 n-grams).
+    preprocessor or accent stripping); the first transform indexes the vocabulary (a quarter of a
+    second for ClaimBuster's 312,000 n-grams).
 
     The fitted vocabulary pickles as one string and two arrays: joblib unpickles a dict of terms
     one item at a time in Python; stored this way a model with 60,000 n-grams loads in
