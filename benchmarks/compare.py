@@ -10,9 +10,9 @@ For each data set, on the same split (loaded by the package's own loader from it
 - ``fasttext``: fastText supervised (``pip install fasttext-wheel``), same inputs as the script.
 
 Each system runs in its own process so its peak memory (max RSS) is its own. Training time and
-prediction throughput are medians: a fit is repeated while the fits so far took under 3 s, and a
-prediction pass over the test split runs at least three times and while under 2 s (at most 15
-runs each). A search in a config runs before the timed training, as the speed targets exclude it.
+prediction throughput are medians: a fit is repeated while the fits so far took under 100 s (so a
+fit under 50 s runs at least three times), and a prediction pass over the test split runs at least
+three times and while under 2 s (at most 15 runs each). A search in a config runs before the timed training, as the speed targets exclude it.
 The script also times ``classifier predict`` on one article from cold start against a bare
 ``python -c "import sklearn.linear_model, joblib"``. Results go to ``benchmarks/results/`` as JSON
 and Markdown, with the machine they ran on.
@@ -48,8 +48,9 @@ DATASETS = {
 SYSTEMS = ("classifier", "classifier+transformer", "tfidf+logreg", "fasttext")
 # Runs of one timed step (fit, or a prediction pass over the test split): at least min_runs, and
 # more while all runs so far took under budget seconds, up to 15. Times under a second varied 2-4x
-# between single runs, so the figure is the median of the runs.
-TRAINING = {"min_runs": 1, "budget": 3.0}
+# between single runs, and the same 10 s fit took 10.2 s and then 14.2 s on this VM, so the figure
+# is the median of the runs.
+TRAINING = {"min_runs": 1, "budget": 100.0}
 PREDICTION = {"min_runs": 3, "budget": 2.0}
 _MAX_RUNS = 15
 
