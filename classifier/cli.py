@@ -6,10 +6,12 @@ Exit codes: 0 success, 1 user error (bad file, config, model), 2 usage error, 13
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import logging
 import sys
 import warnings
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -79,6 +81,23 @@ def _configure_logging() -> None:
 def _warning_as_one_line(message, category, filename, lineno, file=None, line=None) -> None:
     """Library warnings (e.g. a model that did not converge) as one ``WARNING:`` line each."""
     logging.getLogger("classifier").warning("%s: %s", category.__name__, str(message).strip().splitlines()[0])
+
+
+@contextmanager
+def _loading_without_gc():
+    """Pause the garbage collector while libraries and a model load, then exempt what they loaded.
+
+    Importing scikit-learn and SciPy and unpickling a model create hundreds of thousands of objects
+    that live as long as the process; the collector would scan them again and again: ``predict`` on
+    one article started in 1.78 s with it, 1.39 s without. ``gc.freeze`` leaves them out of later
+    collections.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def _progress():
@@ -200,12 +219,13 @@ def predict(
 
     Example:  classifier predict models/default articles/ --jobs -1 --format jsonl -o labels.jsonl
     """
-    from classifier.io import read_articles
-    from classifier.output import render_predictions
-    from classifier.persistence import load_model
-
     check_n_jobs(jobs)
-    loaded = load_model(model, allow_version_mismatch)
+    with _loading_without_gc():
+        from classifier.io import read_articles
+        from classifier.output import render_predictions
+        from classifier.persistence import load_model
+
+        loaded = load_model(model, allow_version_mismatch)
     documents = read_articles(articles or [], sys.stdin)
     predictions = loaded.predict_stream(documents, target=target, n_jobs=jobs)
     if output is not None and sys.stderr.isatty():

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 user error (one line on stderr starting with "error:", 
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from collections import Counter
@@ -276,6 +277,19 @@ def test_data_validate_prints_counts_per_split_and_label(config, small_corpus):
     ]
     assert any(line.startswith("claim_type   train  CFS=") for line in lines)
     assert lines[-1].startswith("ok: ")
+
+
+@pytest.mark.parametrize("model_folder", ["trained", "missing"])
+def test_predict_leaves_the_garbage_collector_on_with_what_it_loaded_frozen(model_folder, model, article, tmp_path):
+    folder = model if model_folder == "trained" else tmp_path / "no-model"
+
+    try:
+        run("predict", folder, article)
+
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 # ----------------------------------------------------------------------------- errors
