@@ -13,10 +13,9 @@ Each system runs in its own process so its peak memory (max RSS) is its own. Tra
 prediction throughput are medians: a fit is repeated while the fits so far took under 100 s (so a
 fit under 50 s runs at least three times), and a prediction pass over the test split runs at least
 three times and while under 2 s (at most 15 runs each). A search in a config runs before the timed
-training, as the speed targets exclude it.
-The script also times ``classifier predict`` on one article from cold start against a bare
-``python -c "import sklearn.linear_model, joblib"``. Results go to ``benchmarks/results/`` as JSON
-and Markdown, with the machine they ran on.
+training, as the speed targets exclude it. The script also times ``classifier predict`` on one
+article from cold start against a bare ``python -c "import sklearn.linear_model, joblib"``. Results
+go to ``benchmarks/results/`` as JSON and Markdown, with the machine they ran on.
 
 Usage::
 
