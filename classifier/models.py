@@ -83,13 +83,17 @@ def check_model_config(config: ModelConfig, key: str, source: str = "config") ->
                         "(for sgd use loss: log_loss or modified_huber)")
 
 
-def add_transformer(pipeline, config: TransformerConfig | None, seed: int = 0):
-    """``pipeline`` alone, or the weighted average of its probabilities and a fine-tuned transformer's."""
+def add_transformer(pipeline, config: TransformerConfig | None, pairwise: bool, seed: int = 0):
+    """``pipeline`` alone, or the weighted average of its probabilities and a fine-tuned transformer's.
+
+    The transformer reads each text with its target as a sentence pair if ``pairwise``, else the text alone.
+    """
     if config is None:
         return pipeline
     from classifier.transformer import TransformerClassifier
 
-    transformer = TransformerClassifier(**config.model_dump(exclude={"weight"}), random_state=seed)
+    transformer = TransformerClassifier(**config.model_dump(exclude={"weight"}), pairwise=pairwise,
+                                        random_state=seed)
     return VotingClassifier([("features_model", pipeline), ("transformer", transformer)], voting="soft",
                             weights=[1 - config.weight, config.weight])
 

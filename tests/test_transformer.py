@@ -9,6 +9,7 @@ from classifier.config import TransformerConfig, validate_config
 from classifier.errors import UserError
 from classifier.features import as_inputs
 from classifier.models import add_transformer
+from classifier.training import build_task_estimator
 
 extra_installed = importlib.util.find_spec("sentence_transformers") is not None
 needs_extra = pytest.mark.skipif(not extra_installed, reason="needs the embeddings extra (torch, transformers)")
@@ -25,18 +26,19 @@ def tiny_model(tmp_path_factory):
     transformers = pytest.importorskip("transformers")
     folder = tmp_path_factory.mktemp("tiny-bert")
     (folder / "vocab.txt").write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
-    transformers.BertTokenizerFast(vocab_file=str(folder / "vocab.txt")).save_pretrained(folder)
+    transformers.BertTokenizerFast(str(folder / "vocab.txt")).save_pretrained(folder)  # vocab_file= is ignored in 5.x
     config = transformers.BertConfig(vocab_size=len(WORDS) + 5, hidden_size=16, num_hidden_layers=1,
                                      num_attention_heads=2, intermediate_size=32, max_position_embeddings=64)
     transformers.BertModel(config).save_pretrained(folder)
     return str(folder)
 
 
-def fitted(tiny_model, seed=0, targets=None):
+def fitted(tiny_model, seed=0, targets=None, pairwise=False, labels=LABELS):
     from classifier.transformer import TransformerClassifier
 
-    model = TransformerClassifier(model=tiny_model, epochs=15, learning_rate=3e-3, batch_size=4, random_state=seed)
-    return model.fit(as_inputs(SENTENCES, targets), LABELS)
+    model = TransformerClassifier(model=tiny_model, epochs=15, learning_rate=3e-3, batch_size=4, pairwise=pairwise,
+                                  random_state=seed)
+    return model.fit(as_inputs(SENTENCES, targets), labels)
 
 
 @needs_extra
@@ -61,9 +63,19 @@ def test_a_pickled_model_holds_arrays_only_and_predicts_the_same(tiny_model):
 
 
 @needs_extra
-def test_targets_make_sentence_pairs(tiny_model):
-    assert fitted(tiny_model, targets=["yes", "no"] * 8).pairwise_
-    assert not fitted(tiny_model).pairwise_
+def test_a_text_task_ignores_the_targets(tiny_model):
+    targets = ["yes", "no"] * 8
+    with_targets, without = fitted(tiny_model, targets=targets), fitted(tiny_model)
+    np.testing.assert_array_equal(with_targets.predict_proba(as_inputs(SENTENCES, targets)),
+                                  without.predict_proba(as_inputs(SENTENCES)))
+
+
+@needs_extra
+def test_a_pairwise_task_reads_text_and_target_as_a_sentence_pair(tiny_model):
+    targets = (["yes"] * 4 + ["no"] * 4) * 2  # each sentence once with each target
+    labels_by_target = ["agree" if target == "yes" else "disagree" for target in targets]
+    model = fitted(tiny_model, targets=targets, pairwise=True, labels=labels_by_target)
+    assert model.predict(as_inputs(SENTENCES, targets)).tolist() == labels_by_target
 
 
 @needs_extra
@@ -90,14 +102,30 @@ def test_freezing_more_layers_than_the_model_has_is_an_error_with_the_limit(tiny
 
 @needs_extra
 def test_the_voting_model_weights_the_transformer_as_configured(tiny_model):
-    voting = add_transformer(pipeline=object(), config=TransformerConfig(model=tiny_model, weight=0.7), seed=5)
+    voting = add_transformer(pipeline=object(), config=TransformerConfig(model=tiny_model, weight=0.7), pairwise=True,
+                             seed=5)
     assert voting.weights == pytest.approx([0.3, 0.7])
     assert voting.named_estimators["transformer"].random_state == 5
+    assert voting.named_estimators["transformer"].pairwise
+
+
+@needs_extra
+def test_only_a_pair_task_gives_its_transformer_sentence_pairs(make_config, tiny_model, tmp_path):
+    raw = make_config(tmp_path / "data.csv", tasks=("claim_type", "stance"))
+    for task in ("claim_type", "stance"):
+        raw["tasks"][task]["transformer"] = {"model": tiny_model}
+    config = validate_config(raw)
+
+    def transformer(task):
+        return build_task_estimator(config.tasks[task]).named_estimators["transformer"]
+
+    assert not transformer("claim_type").pairwise
+    assert transformer("stance").pairwise
 
 
 def test_no_transformer_leaves_the_pipeline_alone():
     pipeline = object()
-    assert add_transformer(pipeline, config=None) is pipeline
+    assert add_transformer(pipeline, config=None, pairwise=False) is pipeline
 
 
 @pytest.mark.skipif(extra_installed, reason="the embeddings extra is installed here")
