@@ -3,8 +3,8 @@
 For each data set, on the same split (loaded by the package's own loader from its config):
 
 - ``classifier``: the pipeline from ``configs/<name>.yaml``;
-- ``classifier+transformer``: ``configs/<name>-transformer.yaml`` where it exists (ClaimBuster),
-  with a fine-tuned transformer; it needs the embeddings extra and is skipped without it;
+- ``classifier+transformer``: ``configs/<name>-transformer.yaml`` where it exists (ClaimBuster,
+  Emergent), with a fine-tuned transformer; it needs the embeddings extra and is skipped without it;
 - ``tfidf+logreg``: a plain scikit-learn script, TF-IDF + logistic regression, with the target
   concatenated to the text for pairwise sets;
 - ``fasttext``: fastText supervised (``pip install fasttext-wheel``), same inputs as the script.
@@ -43,7 +43,8 @@ DATASETS = {
     "claimbuster": {"config": "configs/claimbuster.yaml", "task": "claim_type", "extra": None,
                     "transformer_config": "configs/claimbuster-transformer.yaml"},
     "fnc1": {"config": "configs/fnc1.yaml", "task": "stance", "extra": "fnc_score"},
-    "emergent": {"config": "configs/emergent.yaml", "task": "stance", "extra": "accuracy"},
+    "emergent": {"config": "configs/emergent.yaml", "task": "stance", "extra": "accuracy",
+                 "transformer_config": "configs/emergent-transformer.yaml"},
 }
 SYSTEMS = ("classifier", "classifier+transformer", "tfidf+logreg", "fasttext")
 # Runs of one timed step (fit, or a prediction pass over the test split): at least min_runs, and

@@ -10,7 +10,7 @@ from classifier.data import label_counts, load_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 DATASETS = REPO.parent / "shared" / "datasets"
-NEEDS_EMBEDDINGS = {"claimbuster-embeddings.yaml", "claimbuster-transformer.yaml"}
+NEEDS_EMBEDDINGS = {"claimbuster-embeddings.yaml", "claimbuster-transformer.yaml", "emergent-transformer.yaml"}
 
 # Counts from each data set's README in ../shared/datasets/; FNC-1 and Emergent train on all of train.
 EXPECTED_SIZES = {
