@@ -104,7 +104,7 @@ def _run_tfidf_logreg(config, task, train, test):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    pairwise = config.tasks[task].input == "pair"
+    pairwise = config.tasks[task].pairwise
     pipeline = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
     train_texts, labels = _joined(train, pairwise), column(train, task)
     pipeline, seconds = _timed(lambda: pipeline.fit(train_texts, labels), **TRAINING)
@@ -116,7 +116,7 @@ def _run_tfidf_logreg(config, task, train, test):
 def _run_fasttext(config, task, train, test):
     import fasttext
 
-    pairwise = config.tasks[task].input == "pair"
+    pairwise = config.tasks[task].pairwise
 
     def line(text: str) -> str:
         return " ".join(text.split())

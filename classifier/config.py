@@ -162,6 +162,11 @@ class TaskConfig(_Section):
     decision_weights: dict[str, PositiveFloat] = {}
     search: SearchConfig | None = None
 
+    @property
+    def pairwise(self) -> bool:
+        """Whether the task reads each text with its target (stance) rather than the text alone."""
+        return self.input == "pair"
+
     @model_validator(mode="after")
     def _has_features(self):
         features = self.features

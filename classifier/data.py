@@ -293,7 +293,7 @@ class _RowReader:
         self.sentences_seen: Counter = Counter()
         self.first_position: dict[int, int] = {}
         self.article_split: dict[str, tuple[str, int]] = {}
-        if not self.target and not columns.article_id and any(t.input == "pair" for t in tasks.values()):
+        if not self.target and not columns.article_id and any(t.pairwise for t in tasks.values()):
             raise UserError(f"{path}: a pair task needs data.columns.target when data.columns.article_id is null "
                             "(no article, so no headline to compare each text with)")
         self.headlines = None if self.target else self._headlines(dataset)

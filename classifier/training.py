@@ -33,10 +33,9 @@ def output_folder(config: Config, output: str | Path | None = None) -> Path:
 
 def build_task_estimator(task_config: TaskConfig, seed: int = 0):
     """The unfitted estimator of one task: features and model, then the transformer and decision weights."""
-    pairwise = task_config.input == "pair"
     model = build_model(task_config.model, seed=seed)
-    pipeline = build_pipeline(task_config.features, pairwise=pairwise, model=model)
-    pipeline = add_transformer(pipeline, task_config.transformer, pairwise=pairwise, seed=seed)
+    pipeline = build_pipeline(task_config.features, pairwise=task_config.pairwise, model=model)
+    pipeline = add_transformer(pipeline, task_config.transformer, pairwise=task_config.pairwise, seed=seed)
     return add_decision_weights(pipeline, task_config.decision_weights)
 
 
