@@ -280,46 +280,49 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y=None):
-        texts, targets = split_sides(X)
-        sides = sorted(set(texts)) + sorted(set(targets))
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        pairs = _DistinctSides(X)
         self.vectorizer_ = TfidfVectorizer(
             max_features=self.max_features, stop_words="english", sublinear_tf=True, dtype=np.float32
-        ).fit(sides)
+        )
+        tfidf = self.vectorizer_.fit_transform(pairs.sides)
+        tfidf.sort_indices()  # as transform gives them: the same sums, to the last bit, downstream
         self.similarity_vectorizer_ = make_pipeline(
             HashingVectorizer(n_features=_SIMILARITY_FEATURES, stop_words="english", alternate_sign=False,
                               norm=None, dtype=np.float32),
             TfidfTransformer(sublinear_tf=True),
-        ).fit(sides)
+        )
+        similarity = self.similarity_vectorizer_.fit_transform(pairs.sides)
+        topics = None
         if self.n_topics:
-            tfidf = self.vectorizer_.transform(sides)
             n_topics = min(self.n_topics, tfidf.shape[1])
+            # fit then transform: fit_transform's U * Sigma differs from transform's X V^T in the last bits
             self.topics_ = TruncatedSVD(n_topics, random_state=self.random_state).fit(tfidf)
-        return self
+            topics = self.topics_.transform(tfidf)
+        return self._pair_features(pairs, tfidf, similarity, topics)
 
     def transform(self, X):
-        texts, targets = split_sides(X)
-        unique_texts, text_of_pair = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
-        unique_targets, target_of_pair = np.unique(np.asarray(targets, dtype=object), return_inverse=True)
-        text_of_pair, target_of_pair = text_of_pair.ravel(), target_of_pair.ravel()
-        cosine = np.asarray(
-            self.similarity_vectorizer_.transform(unique_texts)[text_of_pair]
-            .multiply(self.similarity_vectorizer_.transform(unique_targets)[target_of_pair]).sum(axis=1)
-        ).ravel()
-        text_words = [set(_WORD.findall(text.lower())) for text in unique_texts]
-        target_words = [set(_WORD.findall(target.lower())) for target in unique_targets]
-        overlap = np.array([len(target_words[j] & text_words[i]) / max(len(target_words[j]), 1)
-                            for i, j in zip(text_of_pair, target_of_pair)])
-        cues = _log_cue_counts(_STANCE_CUE_COUNTER, unique_texts)[text_of_pair]
-        target_cues = _log_cue_counts(_STANCE_CUE_COUNTER, unique_targets)[target_of_pair]
-        dense = [cosine, overlap, cues, cosine[:, None] * cues, target_cues]
-        text_tfidf = self.vectorizer_.transform(unique_texts)
-        target_tfidf = self.vectorizer_.transform(unique_targets)
-        if self.n_topics:
-            text_topics = normalize(self.topics_.transform(text_tfidf))
-            target_topics = normalize(self.topics_.transform(target_tfidf))
-            dense.append(np.einsum("ij,ij->i", text_topics[text_of_pair], target_topics[target_of_pair]))
-        return sp.hstack([target_tfidf[target_of_pair], text_tfidf[text_of_pair],
-                          sp.csr_matrix(np.column_stack(dense), dtype=np.float32)], format="csr")
+        pairs = _DistinctSides(X)
+        tfidf = self.vectorizer_.transform(pairs.sides)
+        topics = self.topics_.transform(tfidf) if self.n_topics else None
+        return self._pair_features(pairs, tfidf, self.similarity_vectorizer_.transform(pairs.sides), topics)
+
+    def _pair_features(self, pairs: _DistinctSides, tfidf, similarity, topics):
+        """The features of each pair, from the TF-IDF, similarity and topic vectors of the distinct sides."""
+        texts_of, targets_of = pairs.of_texts, pairs.of_targets
+        cosine = np.asarray(similarity[texts_of].multiply(similarity[targets_of]).sum(axis=1)).ravel()
+        words = [set(_WORD.findall(side.lower())) for side in pairs.sides]
+        overlap = np.array([len(words[j] & words[i]) / max(len(words[j]), 1) for i, j in zip(texts_of, targets_of)])
+        cues = _log_cue_counts(_STANCE_CUE_COUNTER, pairs.sides)
+        dense = [cosine, overlap, cues[texts_of], cosine[:, None] * cues[texts_of], cues[targets_of]]
+        if topics is not None:
+            topics = normalize(topics)
+            dense.append(np.einsum("ij,ij->i", topics[texts_of], topics[targets_of]))
+        return sp.hstack([tfidf[targets_of], tfidf[texts_of], sp.csr_matrix(np.column_stack(dense), dtype=np.float32)],
+                         format="csr")
 
     def get_feature_names_out(self, input_features=None):
         words = self.vectorizer_.get_feature_names_out()
@@ -328,6 +331,22 @@ class PairFeatures(TransformerMixin, BaseEstimator):
                           + [f"cosine_x_{name}" for name in STANCE_CUES]
                           + [f"target_cue_{name}" for name in STANCE_CUES]
                           + (["topic_cosine"] if self.n_topics else []), dtype=object)
+
+
+class _DistinctSides:
+    """The distinct texts and targets of pairs, each once (pairs often share them: FNC-1 bodies).
+
+    ``sides`` lists the sorted distinct texts, then the sorted distinct targets; ``of_texts`` and
+    ``of_targets`` give each pair's row in it.
+    """
+
+    def __init__(self, X):
+        texts, targets = split_sides(X)
+        unique_texts, of_texts = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+        unique_targets, of_targets = np.unique(np.asarray(targets, dtype=object), return_inverse=True)
+        self.sides = list(unique_texts) + list(unique_targets)
+        self.of_texts = of_texts.ravel()
+        self.of_targets = of_targets.ravel() + len(unique_texts)
 
 
 class UnsharedNgrams(TransformerMixin, BaseEstimator):

@@ -315,6 +315,17 @@ def test_topic_cosine_is_one_more_feature_and_only_when_asked(topic_features):
         topic_features.get_feature_names_out())
 
 
+def test_pair_fit_transform_equals_fit_then_transform():
+    texts = ["The mayor resigned after the audit.", "A cat show opened downtown.", "The mayor denied it."]
+    X = as_inputs(texts, ["Mayor resigns after audit", "Cat show opens", "Mayor resigns after audit"])
+
+    once = PairFeatures(n_topics=2).fit_transform(X)
+    twice = PairFeatures(n_topics=2).fit(X).transform(X)
+
+    assert once.has_sorted_indices and twice.has_sorted_indices
+    assert (once != twice).nnz == 0
+
+
 def test_topics_are_capped_at_the_vocabulary_size():
     features = PairFeatures(n_topics=500).fit(as_inputs(["mayor resigns", "cat show"], ["mayor", "cat"]))
 
