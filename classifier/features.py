@@ -384,9 +384,9 @@ class UnsharedNgrams(TransformerMixin, BaseEstimator):
     def _unshared_words(X) -> list[str]:
         """Each text's lowercased words and punctuation, without the words of its target, joined by spaces."""
         texts, targets = split_sides(X)
-        target_words = {target: set(_WORD.findall(target.lower())) for target in set(targets)}
-        return [" ".join(token for token in _TOKEN.findall(text.lower()) if token not in target_words[target])
-                for text, target in zip(texts, targets)]
+        words_of_target = {target: set(_WORD.findall(target.lower())) for target in set(targets)}
+        return [" ".join([token for token in _TOKEN.findall(text.lower()) if token not in target_words])
+                for text, target_words in zip(texts, map(words_of_target.__getitem__, targets))]
 
 
 def _log_cue_counts(counter: CueCounter, texts) -> np.ndarray:
@@ -473,12 +473,12 @@ def build_features(config: FeatureConfig, pairwise: bool) -> ColumnTransformer:
         blocks.append(("cues", ClaimCues(), TEXT))
     if config.embeddings:
         blocks.append(("embeddings", SentenceEmbeddings(model=config.embedding_model), TEXT))
-    if pairwise:
+    if pairwise and config.pair_features:
         pair = PairFeatures(max_features=config.pair_max_features, n_topics=config.pair_topics)
         blocks.append(("pair", pair, [TEXT, TARGET]))
-        if config.pair_unshared_ngrams:
-            unshared = UnsharedNgrams(ngram_range=config.pair_unshared_ngrams, min_df=config.min_df)
-            blocks.append(("unshared", unshared, [TEXT, TARGET]))
+    if pairwise and config.pair_unshared_ngrams:
+        unshared = UnsharedNgrams(ngram_range=config.pair_unshared_ngrams, min_df=config.min_df)
+        blocks.append(("unshared", unshared, [TEXT, TARGET]))
     return ColumnTransformer(blocks, sparse_threshold=1.0)
 
 

@@ -108,6 +108,30 @@ def test_ngram_range_with_bounds_reversed_is_refused(write_config, raw, key):
     assert f"key 'tasks.claim_type.features.{key}'" in config_error(write_config, raw)
 
 
+def test_text_task_without_features_is_refused(write_config, raw):
+    raw["tasks"]["claim_type"]["features"] = {"word_ngrams": None, "char_ngrams": None, "cues": False}
+
+    message = config_error(write_config, raw)
+
+    assert "tasks.claim_type" in message and "a text task needs at least one of features.word_ngrams" in message
+
+
+def test_pair_task_without_features_is_refused(write_config, raw):
+    raw["tasks"]["stance"]["features"] = {"word_ngrams": None, "char_ngrams": None, "cues": False,
+                                          "pair_features": False, "pair_unshared_ngrams": None}
+
+    message = config_error(write_config, raw)
+
+    assert "tasks.stance" in message and "features.pair_features, features.pair_unshared_ngrams" in message
+
+
+def test_pair_task_can_read_its_unshared_ngrams_alone(write_config, raw):
+    raw["tasks"]["stance"]["features"] = {"word_ngrams": None, "char_ngrams": None, "cues": False,
+                                          "pair_features": False}
+
+    assert load_config(write_config(raw)).tasks["stance"].features.pair_unshared_ngrams == (1, 2)
+
+
 def test_missing_required_key_is_named(write_config, raw):
     del raw["tasks"]["claim_type"]["model"]
 

@@ -265,6 +265,15 @@ def test_build_features_leaves_out_unshared_ngrams_when_set_to_null():
     assert [name for name, _, _ in features.transformers] == ["words", "pair"]
 
 
+def test_build_features_leaves_out_pair_features_when_set_to_false():
+    config = FeatureConfig(word_ngrams=None, char_ngrams=None, cues=False, pair_features=False)
+
+    features = build_features(config, pairwise=True)
+
+    assert [name for name, _, _ in features.transformers] == ["unshared"]
+    assert features.fit_transform(as_inputs(TEXTS, TARGETS)).shape[0] == len(TEXTS)
+
+
 def test_build_features_leaves_out_disabled_blocks():
     features = build_features(FeatureConfig(word_ngrams=None, char_ngrams=None, cues=True), pairwise=False)
 
