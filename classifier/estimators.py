@@ -3,6 +3,8 @@ imports no more than they need (the models' config and choices are in :mod:`clas
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import scipy.sparse as sp
 from joblib import parallel_config
@@ -19,13 +21,22 @@ class OneVsRestInThreads(OneVsRestClassifier):
     binary models fit in 7.5 s instead of 11.9 s on 2 cores. A sparse matrix is first put in
     canonical form (indices sorted, duplicates summed), as the first binary model would do in
     place: threads never sort it under each other, and the model is the one fitted without threads.
+    If the fit fails or is interrupted (Ctrl-C), it waits for the binary fits under way before
+    raising: liblinear cannot be stopped, and CPython before 3.14 crashes a thread still inside it
+    when the interpreter exits.
     """
 
     def fit(self, X, y, **fit_params):
         if sp.issparse(X) and X.format in ("csr", "csc"):
             X.sum_duplicates()
-        with parallel_config(backend="threading"):
-            return super().fit(X, y, **fit_params)
+        threads_before = set(threading.enumerate())
+        try:
+            with parallel_config(backend="threading"):
+                return super().fit(X, y, **fit_params)
+        except BaseException:
+            for thread in set(threading.enumerate()) - threads_before:
+                thread.join()
+            raise
 
 
 class WeightedDecisionClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):

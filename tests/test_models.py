@@ -1,7 +1,13 @@
-"""The logistic regression's binary models are fitted in threads, to the same model as without."""
+"""The logistic regression's binary models are fitted in threads, to the same model as without, and an
+interrupted fit leaves no thread behind."""
+
+import threading
+import time
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
@@ -46,3 +52,32 @@ def test_threaded_fit_sorts_the_matrix_before_the_threads_share_it():
     assert not X.has_canonical_format
     OneVsRestInThreads(LogisticRegression(solver="liblinear"), n_jobs=-1).fit(X, y)
     assert X.has_canonical_format
+
+
+class _FailsOnFirstClassSlowOnOthers(ClassifierMixin, BaseEstimator):
+    """A binary model that fails for class "a" at once and takes a while for the other classes."""
+
+    finished: list = []
+
+    def fit(self, X, y):
+        if X[y == 1, 0][0] == 0:  # the positives of class "a" have feature 0 equal to 0
+            raise ValueError("fit failed")
+        time.sleep(0.5)
+        self.finished.append(True)
+        return self
+
+
+def test_failed_threaded_fit_waits_for_the_fits_under_way():
+    # Native code (liblinear) cannot be stopped, and CPython before 3.14 crashes a thread still in it at
+    # exit: after Ctrl-C, `classifier train` ended with a segmentation fault instead of exit code 130.
+    X = np.repeat(np.arange(3.0), 4)[:, None]
+    y = np.repeat(np.array(["a", "b", "c"]), 4)
+    _FailsOnFirstClassSlowOnOthers.finished.clear()
+    threads_before = set(threading.enumerate())
+    model = OneVsRestInThreads(_FailsOnFirstClassSlowOnOthers(), n_jobs=3)
+
+    with pytest.raises(ValueError, match="fit failed"):
+        model.fit(X, y)
+
+    assert set(threading.enumerate()) <= threads_before
+    assert _FailsOnFirstClassSlowOnOthers.finished
