@@ -152,6 +152,11 @@ class SearchConfig(_Section):
         return grid
 
 
+# The feature keys that switch a block on; a task needs at least one.
+_TEXT_FEATURE_KEYS = ("word_ngrams", "char_ngrams", "cues", "embeddings")
+_PAIR_FEATURE_KEYS = ("pair_features", "pair_unshared_ngrams")
+
+
 class TaskConfig(_Section):
     label_column: str | None = None
     labels: list[str] | None = None
@@ -171,14 +176,10 @@ class TaskConfig(_Section):
     @model_validator(mode="after")
     def _has_features(self):
         features = self.features
-        text_features = features.word_ngrams or features.char_ngrams or features.cues or features.embeddings
-        if self.input == "text" and not text_features:
-            raise ValueError("a text task needs at least one of features.word_ngrams, features.char_ngrams, "
-                             "features.cues, features.embeddings")
-        if self.input == "pair" and not (text_features or features.pair_features or features.pair_unshared_ngrams):
-            raise ValueError("a pair task needs at least one of features.word_ngrams, features.char_ngrams, "
-                             "features.cues, features.embeddings, features.pair_features, "
-                             "features.pair_unshared_ngrams")
+        keys = _TEXT_FEATURE_KEYS + (_PAIR_FEATURE_KEYS if self.pairwise else ())
+        if not any(getattr(features, key) for key in keys):
+            raise ValueError(f"a {self.input} task needs at least one of "
+                             + ", ".join(f"features.{key}" for key in keys))
         for key, wanted in (("features.embeddings", features.embeddings), ("transformer", self.transformer)):
             if wanted and importlib.util.find_spec("sentence_transformers") is None:
                 raise ValueError(f"{key} {_EXTRA_NEEDED}")
