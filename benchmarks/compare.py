@@ -7,6 +7,8 @@ For each data set, on the same split (loaded by the package's own loader from it
   fewer features, chosen to predict at least as fast as the plain script;
 - ``classifier+transformer``: ``configs/<name>-transformer.yaml`` where it exists (ClaimBuster,
   Emergent), with a fine-tuned transformer; it needs the embeddings extra and is skipped without it;
+- ``classifier+embeddings``: ``configs/fnc1-embeddings.yaml`` (FNC-1), with sentence embeddings of
+  headline and body; it also needs the embeddings extra;
 - ``tfidf+logreg``: a plain scikit-learn script, TF-IDF + logistic regression, with the target
   concatenated to the text for pairwise sets;
 - ``fasttext``: fastText supervised (``pip install fasttext-wheel``), same inputs as the script.
@@ -46,13 +48,15 @@ DATASETS = {
     "claimbuster": {"task": "claim_type", "extra": None, "configs": {
         "classifier": "configs/claimbuster.yaml", "classifier-fast": "configs/claimbuster-fast.yaml",
         "classifier+transformer": "configs/claimbuster-transformer.yaml"}},
-    "fnc1": {"task": "stance", "extra": "fnc_score", "configs": {"classifier": "configs/fnc1.yaml"}},
+    "fnc1": {"task": "stance", "extra": "fnc_score", "configs": {
+        "classifier": "configs/fnc1.yaml", "classifier+embeddings": "configs/fnc1-embeddings.yaml"}},
     "emergent": {"task": "stance", "extra": "accuracy", "configs": {
         "classifier": "configs/emergent.yaml", "classifier-fast": "configs/emergent-fast.yaml",
         "classifier+transformer": "configs/emergent-transformer.yaml"}},
 }
 PEERS = ("tfidf+logreg", "fasttext")
-SYSTEMS = ("classifier", "classifier-fast", "classifier+transformer", *PEERS)
+NEED_EXTRA = ("classifier+transformer", "classifier+embeddings")  # the embeddings extra: torch
+SYSTEMS = ("classifier", "classifier-fast", *NEED_EXTRA, *PEERS)
 # Runs of one timed step (fit, or a prediction pass over the test split): at least min_runs, and
 # more while all runs so far took under budget seconds, up to 15. Times under a second varied 2-4x
 # between single runs, and the same 10 s fit took 10.2 s and then 14.2 s on this VM, so the figure
@@ -152,7 +156,7 @@ def _timed(run, min_runs: int, budget: float):
     return result, statistics.median(seconds)
 
 
-RUNNERS = {**dict.fromkeys(("classifier", "classifier-fast", "classifier+transformer"), _run_classifier),
+RUNNERS = {**dict.fromkeys(("classifier", "classifier-fast", *NEED_EXTRA), _run_classifier),
            "tfidf+logreg": _run_tfidf_logreg, "fasttext": _run_fasttext}
 
 
@@ -245,8 +249,8 @@ def _runs(system: str, dataset: str) -> bool:
     """Whether the data set has this system (a peer, or a config of its own) and it can run here."""
     if system not in PEERS and system not in DATASETS[dataset]["configs"]:
         return False
-    if system == "classifier+transformer" and importlib.util.find_spec("sentence_transformers") is None:
-        print(f"{dataset}: classifier+transformer skipped: it needs the embeddings extra", file=sys.stderr)
+    if system in NEED_EXTRA and importlib.util.find_spec("sentence_transformers") is None:
+        print(f"{dataset}: {system} skipped: it needs the embeddings extra", file=sys.stderr)
         return False
     return True
 

@@ -90,6 +90,7 @@ class FeatureConfig(_Section):
     pair_max_features: PositiveInt = 5000
     pair_topics: PositiveInt | None = None
     pair_unshared_ngrams: tuple[PositiveInt, PositiveInt] | None = (1, 2)
+    pair_embeddings: bool = False
 
     @field_validator("word_ngrams", "char_ngrams", "pair_unshared_ngrams")
     @classmethod
@@ -154,7 +155,7 @@ class SearchConfig(_Section):
 
 # The feature keys that switch a block on; a task needs at least one.
 _TEXT_FEATURE_KEYS = ("word_ngrams", "char_ngrams", "cues", "embeddings")
-_PAIR_FEATURE_KEYS = ("pair_features", "pair_unshared_ngrams")
+_PAIR_FEATURE_KEYS = ("pair_features", "pair_unshared_ngrams", "pair_embeddings")
 
 
 class TaskConfig(_Section):
@@ -180,7 +181,9 @@ class TaskConfig(_Section):
         if not any(getattr(features, key) for key in keys):
             raise ValueError(f"a {self.input} task needs at least one of "
                              + ", ".join(f"features.{key}" for key in keys))
-        for key, wanted in (("features.embeddings", features.embeddings), ("transformer", self.transformer)):
+        for key, wanted in (("features.embeddings", features.embeddings),
+                            ("features.pair_embeddings", self.pairwise and features.pair_embeddings),
+                            ("transformer", self.transformer)):
             if wanted and importlib.util.find_spec("sentence_transformers") is None:
                 raise ValueError(f"{key} {_EXTRA_NEEDED}")
         return self

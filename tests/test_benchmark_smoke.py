@@ -60,3 +60,12 @@ def test_data_set_without_a_fast_config_has_no_fast_row():
     assert compare._runs("classifier-fast", "emergent")
     assert not compare._runs("classifier-fast", "fnc1")
     assert compare._runs("tfidf+logreg", "fnc1")
+
+
+def test_a_system_that_needs_the_embeddings_extra_is_skipped_without_it(monkeypatch):
+    compare = load_compare()
+    monkeypatch.setattr(compare.importlib.util, "find_spec", lambda name: None)
+
+    assert not compare._runs("classifier+embeddings", "fnc1")
+    assert not compare._runs("classifier+transformer", "emergent")
+    assert compare._runs("classifier", "fnc1")

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 import classifier.features as features
-from classifier.config import TaskConfig
-from classifier.features import SentenceEmbeddings
+from classifier.config import FeatureConfig, TaskConfig
+from classifier.features import PairEmbeddings, SentenceEmbeddings, as_inputs, build_features
 
 
 class FakeEncoder:
@@ -17,9 +17,11 @@ class FakeEncoder:
 
     def __init__(self):
         self.calls = []
+        self.encoded = []
 
     def encode(self, texts, **options):
         self.calls.append(options)
+        self.encoded.extend(texts)
         return np.array([[len(t), 1.0] for t in texts])
 
 
@@ -43,8 +45,39 @@ def test_a_fitted_embedding_step_pickles_without_its_encoder(fake_encoder):
     assert "encoder" not in " ".join(vars(restored))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,
-                    reason="the embeddings extra is installed here")
+def test_pair_embeddings_are_the_cosine_then_the_product_of_the_two_sides(fake_encoder):
+    pairs = as_inputs(["abc", "abc"], ["de", "a"])
+    matrix = PairEmbeddings().fit(pairs).transform(pairs)
+    assert matrix.toarray().tolist() == [[7.0, 6.0, 1.0], [4.0, 3.0, 1.0]]
+
+
+def test_pair_embeddings_encode_each_distinct_side_once(fake_encoder):
+    pairs = as_inputs(["body", "body", "other body"], ["headline", "headline", "headline"])
+    PairEmbeddings().fit(pairs).transform(pairs)
+    assert sorted(fake_encoder.encoded) == ["body", "headline", "other body"]
+
+
+def test_pair_embeddings_are_a_block_of_pair_tasks_only():
+    config = FeatureConfig(pair_embeddings=True)
+
+    def blocks(pairwise):
+        return [name for name, _, _ in build_features(config, pairwise=pairwise).transformers]
+
+    assert "pair_embeddings" in blocks(pairwise=True)
+    assert "pair_embeddings" not in blocks(pairwise=False)
+
+
+needs_no_extra = pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is not None,
+                                    reason="the embeddings extra is installed here")
+
+
+@needs_no_extra
 def test_asking_for_embeddings_without_the_extra_names_the_key_and_the_install_command():
     with pytest.raises(ValidationError, match=r"features\.embeddings needs the optional extra: pip install torch"):
         TaskConfig(model={"name": "logistic_regression"}, features={"embeddings": True})
+
+
+@needs_no_extra
+def test_asking_for_pair_embeddings_without_the_extra_names_that_key():
+    with pytest.raises(ValidationError, match=r"features\.pair_embeddings needs the optional extra"):
+        TaskConfig(model={"name": "logistic_regression"}, input="pair", features={"pair_embeddings": True})

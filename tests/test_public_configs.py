@@ -10,7 +10,8 @@ from classifier.data import label_counts, load_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 DATASETS = REPO.parent / "shared" / "datasets"
-NEEDS_EMBEDDINGS = {"claimbuster-embeddings.yaml", "claimbuster-transformer.yaml", "emergent-transformer.yaml"}
+NEEDS_EMBEDDINGS = {"claimbuster-embeddings.yaml", "claimbuster-transformer.yaml", "emergent-transformer.yaml",
+                    "fnc1-embeddings.yaml"}
 
 # Counts from each data set's README in ../shared/datasets/; FNC-1 and Emergent train on all of train.
 EXPECTED_SIZES = {
