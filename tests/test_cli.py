@@ -159,7 +159,19 @@ def test_evaluate_prints_a_score_table_by_default(model, config):
     result = run("evaluate", model, config)
 
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0].split() == ["task", "split", "n", "macro-F1", "accuracy", "FNC"]
+    assert result.stdout.splitlines()[0].split() == ["task", "split", "n", "macro-F1", "accuracy", "FNC",
+                                                     "F1", "per", "class"]
+
+
+def test_evaluate_score_table_gives_the_f1_of_each_class(model, config):
+    scores = json.loads(run("evaluate", model, config, "--format", "json").stdout)
+
+    result = run("evaluate", model, config)
+
+    stance_row = next(line for line in result.stdout.splitlines() if line.startswith("stance"))
+    per_class = stance_row.split()[6:]
+    expected = [(label, f"{c['f1']:.3f}") for label, c in scores["stance"]["test"]["per_class"].items()]
+    assert list(zip(per_class[::2], per_class[1::2])) == expected
 
 
 def test_evaluate_writes_a_markdown_report_to_output(model, config, tmp_path):
