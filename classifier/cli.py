@@ -49,6 +49,11 @@ class PredictFormat(str, Enum):
     csv = "csv"
 
 
+class PredictUnit(str, Enum):
+    sentence = "sentence"
+    article = "article"
+
+
 def _command(function):
     """Turn user errors into one line on stderr (exit 1) and Ctrl-C into exit 130."""
 
@@ -212,6 +217,9 @@ def predict(
     output_format: PredictFormat = typer.Option(PredictFormat.table, "--format", "-f", help="table, jsonl or csv."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the predictions to this file."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for many articles; -1: one per core."),
+    unit: PredictUnit = typer.Option(PredictUnit.sentence, "--unit", "-u",
+                                     help="sentence: label each sentence; article: the title, then the whole body as "
+                                          "one text (for models trained on whole articles, such as FNC-1's)."),
     allow_version_mismatch: bool = AllowMismatchOption,
 ):
     """Label every sentence of new articles with claim type and stance, with probabilities.
@@ -219,6 +227,8 @@ def predict(
     Example:  classifier predict models/default article.txt --format jsonl
 
     Example:  classifier predict models/default articles/ --jobs -1 --format jsonl -o labels.jsonl
+
+    Example:  classifier predict models/fnc1 article.txt --unit article
     """
     check_n_jobs(jobs)
     with _loading_without_gc():
@@ -228,7 +238,7 @@ def predict(
 
         loaded = load_model(model, allow_version_mismatch)
     documents = read_articles(articles or [], sys.stdin)
-    predictions = loaded.predict_stream(documents, target=target, n_jobs=jobs)
+    predictions = loaded.predict_stream(documents, target=target, unit=unit.value, n_jobs=jobs)
     if output is not None and sys.stderr.isatty():
         predictions = _counted(predictions, "articles predicted")
     _emit(render_predictions(predictions, output_format.value, loaded.tasks), output)

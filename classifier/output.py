@@ -26,7 +26,8 @@ def _table(name: str, prediction: ArticlePrediction, tasks: list[str], first: bo
     lines += [f"== {name}", f"   target: {prediction.target}", f"{'#':>4}  {header}  sentence"]
     for row in prediction.sentences:
         labels = "  ".join(f"{row[task] + ' (' + format(row[task + '_probability'], '.2f') + ')':<22}" for task in tasks)
-        text = row["text"] if len(row["text"]) <= _TEXT_WIDTH else row["text"][: _TEXT_WIDTH - 1] + "…"
+        text = " ".join(row["text"].split())  # one line per row, however the text was wrapped
+        text = text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
         lines.append(f"{row['sentence']:>4}  {labels}  {text}")
     lines.append("summary: " + _summary_text(prediction.summary, tasks))
     return "\n".join(lines) + "\n"

@@ -10,10 +10,12 @@ import numpy as np
 
 from classifier.features import as_inputs
 from classifier.parallel import map_batches
-from classifier.sentences import split_sentences
+from classifier.sentences import split_sentences, split_title_and_body
 
 CHECK_WORTHY = "CFS"
 UNRELATED = "unrelated"
+# What a row of an article is: a sentence, or (after the title) the whole body as one text.
+UNITS = {"sentence": split_sentences, "article": split_title_and_body}
 
 
 @dataclass
@@ -63,7 +65,7 @@ class ClassifierModel:
             results[task] = ([str(label) for label in pipeline.classes_[best]], probabilities.max(axis=1))
         return results
 
-    def predict_article(self, text: str, target: str | None = None) -> ArticlePrediction:
+    def predict_article(self, text: str, target: str | None = None, unit: str = "sentence") -> ArticlePrediction:
         """Split an article into sentences and label each one.
 
         Parameters
@@ -72,12 +74,18 @@ class ClassifierModel:
             The article, title on its first line.
         target : str, optional
             What stance is toward; by default the article's title (its first sentence).
+        unit : {"sentence", "article"}
+            What is labelled: each sentence, or the title and then the body as one text (for models
+            trained on whole articles, such as FNC-1's bodies).
         """
-        return self.predict_articles([text], target=target)[0]
+        return self.predict_articles([text], target=target, unit=unit)[0]
 
-    def predict_articles(self, texts: list[str], target: str | None = None) -> list[ArticlePrediction]:
+    def predict_articles(self, texts: list[str], target: str | None = None,
+                         unit: str = "sentence") -> list[ArticlePrediction]:
         """Like :meth:`predict_article` for several articles, predicted in one batch."""
-        split = [split_sentences(text) for text in texts]
+        if unit not in UNITS:
+            raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+        split = [UNITS[unit](text) for text in texts]
         targets = [target if target is not None else (s[0].text if s else "") for s in split]
         flat_texts = [s.text for sentences in split for s in sentences]
         flat_targets = [t for sentences, t in zip(split, targets) for _ in sentences]
@@ -95,7 +103,8 @@ class ClassifierModel:
             articles.append(ArticlePrediction(article_target, rows, self._summarise(rows, target is None)))
         return articles
 
-    def predict_stream(self, named_texts, target: str | None = None, batch_size: int = 256, n_jobs: int = 1):
+    def predict_stream(self, named_texts, target: str | None = None, unit: str = "sentence", batch_size: int = 256,
+                       n_jobs: int = 1):
         """Yield ``(name, ArticlePrediction)`` for an iterable of ``(name, text)``, in input order.
 
         Parameters
@@ -104,18 +113,21 @@ class ClassifierModel:
             Article names and texts; read lazily, so large inputs stream in bounded memory.
         target : str, optional
             What stance is toward; by default each article's title.
+        unit : {"sentence", "article"}
+            What is labelled; see :meth:`predict_article`.
         batch_size : int
             Articles predicted at once.
         n_jobs : int
             Worker processes predicting batches side by side; -1 for one per core.
         """
-        for predicted in map_batches(partial(self._predict_batch, target=target), _chunks(named_texts, batch_size),
-                                     n_jobs):
+        predict_batch = partial(self._predict_batch, target=target, unit=unit)
+        for predicted in map_batches(predict_batch, _chunks(named_texts, batch_size), n_jobs):
             yield from predicted
 
-    def _predict_batch(self, batch: list[tuple[str, str]], target: str | None) -> list[tuple[str, ArticlePrediction]]:
+    def _predict_batch(self, batch: list[tuple[str, str]], target: str | None,
+                       unit: str) -> list[tuple[str, ArticlePrediction]]:
         names = [name for name, _ in batch]
-        return list(zip(names, self.predict_articles([text for _, text in batch], target=target)))
+        return list(zip(names, self.predict_articles([text for _, text in batch], target=target, unit=unit)))
 
     def _summarise(self, rows: list[dict], target_is_title: bool) -> dict:
         summary: dict = {"sentences": len(rows)}

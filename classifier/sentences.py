@@ -61,6 +61,18 @@ def split_sentences(article: str) -> list[Sentence]:
     return sentences
 
 
+def split_title_and_body(article: str) -> list[Sentence]:
+    """Split an article into its title (the first non-blank line) and its body (the rest, as one text).
+
+    For models trained on whole texts, such as FNC-1's article bodies; an article of one line has no body.
+    """
+    for start, end in _lines(article):
+        if article[start:end].strip():
+            title, body = _trimmed(article, start, end), _trimmed(article, end, len(article))
+            return [title, body] if body.text else [title]
+    return []
+
+
 def _lines(text: str):
     position = 0
     for line in text.splitlines(keepends=True):

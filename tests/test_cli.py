@@ -239,6 +239,28 @@ def test_predict_target_option_sets_what_stance_is_toward(model, article):
     assert jsonl(result.stdout)[-1]["target"] == "some claim"
 
 
+def test_predict_unit_article_labels_the_title_then_the_whole_body(model, article):
+    result = run("predict", model, article, "--format", "jsonl", "--unit", "article")
+
+    assert result.exit_code == 0, result.output
+    *rows, summary = jsonl(result.stdout)
+    assert [row["text"] for row in rows] == [
+        "Port of Dorvan closed after storm",
+        "The storm destroyed 12 cranes on Monday, the port authority said.\n"
+        "Officials said the port would reopen next week. Is the damage covered by insurance?",
+    ]
+    assert summary["overall_stance"] == rows[1]["stance"]
+
+
+def test_predict_table_shows_a_wrapped_text_on_one_line(model, article):
+    result = run("predict", model, article, "--unit", "article")
+
+    assert result.exit_code == 0, result.output
+    body_row = result.stdout.splitlines()[4]
+    assert body_row.startswith("   1  ")
+    assert "the port authority said. Officials said" in body_row
+
+
 def test_predict_reads_the_article_from_stdin(model, article):
     from_file = run("predict", model, article, "--format", "jsonl")
 

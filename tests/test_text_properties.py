@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from classifier.config import DataConfig, TaskConfig
 from classifier.data import read_rows
-from classifier.sentences import split_sentences
+from classifier.sentences import split_sentences, split_title_and_body
 
 PROPERTY_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -85,6 +85,18 @@ def test_unicode_words_are_never_cut_or_changed(words, spaces):
     article = "".join(word + space for word, space in zip(words, spaces))
     sentences = split_sentences(article)
     assert [word for s in sentences for word in s.text.split()] == words
+
+
+@PROPERTY_SETTINGS
+@given(articles)
+def test_title_and_body_are_slices_holding_every_visible_character(article):
+    parts = split_title_and_body(article)
+    assert "".join(visible(part.text) for part in parts) == visible(article)
+    for part in parts:
+        assert article[part.start:part.end] == part.text
+        assert part.text and part.text.strip() == part.text
+    if parts:
+        assert parts[0] == split_sentences(article)[0]
 
 
 def test_non_breaking_space_inside_a_sentence_is_kept():

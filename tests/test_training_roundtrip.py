@@ -103,6 +103,13 @@ def test_predicting_an_article_in_a_batch_gives_the_same_as_alone(trained_model)
     assert batch[0].sentences == model.predict_article(ARTICLE).sentences
 
 
+def test_an_unknown_unit_is_an_error_naming_the_choices(trained_model):
+    model = classifier.load(trained_model)
+
+    with pytest.raises(ValueError, match="unit must be one of sentence, article, not 'paragraph'"):
+        model.predict_article(ARTICLE, unit="paragraph")
+
+
 # ----------------------------------------------------------------------------- metadata.json
 
 
