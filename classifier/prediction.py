@@ -66,7 +66,7 @@ class ClassifierModel:
         return results
 
     def predict_article(self, text: str, target: str | None = None, unit: str = "sentence") -> ArticlePrediction:
-        """Split an article into sentences and label each one.
+        """Split an article into sentences (or its title and body) and label each one.
 
         Parameters
         ----------
