@@ -22,7 +22,6 @@ from classifier.errors import UserError
 from classifier.parallel import check_n_jobs
 
 app = typer.Typer(
-    help="Train, evaluate and apply claim-type and stance classifiers for news-article sentences.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,6 +29,22 @@ app = typer.Typer(
 )
 data_app = typer.Typer(help="Check data files against a config.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from classifier.persistence import package_version
+
+        typer.echo(f"classifier {package_version('classifier')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+):
+    """Train, evaluate and apply claim-type and stance classifiers for news-article sentences."""
 
 OverridesOption = typer.Option(None, "--set", metavar="KEY=VALUE",
                                help="Override a config value, e.g. --set tasks.stance.model.C=2 (repeatable).")

@@ -122,6 +122,15 @@ def test_info_format_json_prints_the_metadata(model):
     assert json.loads(result.stdout) == json.loads((model / "metadata.json").read_text(encoding="utf-8"))
 
 
+def test_version_option_prints_the_installed_version():
+    from importlib.metadata import version
+
+    result = run("--version")
+
+    assert result.exit_code == 0
+    assert result.stdout == f"classifier {version('classifier')}\n"
+
+
 # ----------------------------------------------------------------------------- evaluate
 
 
