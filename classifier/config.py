@@ -127,6 +127,21 @@ class TransformerConfig(_Section):
     weight: float = Field(0.5, gt=0, le=1)
 
 
+class TreesConfig(_Section):
+    """Gradient-boosted trees on a dense summary of each pair; their probabilities are averaged with the model's.
+
+    The summary is the pair features with the headline's and the text's TF-IDF vectors projected on
+    ``dimensions`` LSA dimensions of both side by side. The trees are scikit-learn's
+    ``HistGradientBoostingClassifier`` with ``learning_rate`` and ``max_iter``; ``weight`` is their
+    share of the average.
+    """
+
+    dimensions: PositiveInt = 100
+    learning_rate: PositiveFloat = 0.05
+    max_iter: PositiveInt = 400
+    weight: float = Field(0.35, gt=0, lt=1)
+
+
 _EXTRA_NEEDED = f"needs the optional extra: {INSTALL_EXTRA}"
 _SEARCHABLE_SECTIONS = ("features", "model")
 
@@ -166,6 +181,7 @@ class TaskConfig(_Section):
     features: FeatureConfig = FeatureConfig()
     model: ModelConfig
     transformer: TransformerConfig | None = None
+    trees: TreesConfig | None = None
     decision_weights: dict[str, PositiveFloat] = {}
     search: SearchConfig | None = None
 
@@ -186,6 +202,10 @@ class TaskConfig(_Section):
                             ("transformer", self.transformer)):
             if wanted and importlib.util.find_spec("sentence_transformers") is None:
                 raise ValueError(f"{key} {_EXTRA_NEEDED}")
+        if self.trees and not self.pairwise:
+            raise ValueError("trees read the pair features: give them to a task with input: pair")
+        if self.trees and self.transformer and self.trees.weight + self.transformer.weight >= 1:
+            raise ValueError("trees.weight plus transformer.weight must stay below 1: the model's share is the rest")
         return self
 
     @field_validator("label_map", mode="before")

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from sklearn.base import ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import VotingClassifier
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier, VotingClassifier
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import InvalidParameterError
 
-from classifier.config import ModelConfig, TransformerConfig
+from classifier.config import FeatureConfig, ModelConfig, TaskConfig, TransformerConfig, TreesConfig
 from classifier.errors import UserError, did_you_mean
 from classifier.estimators import OneVsRestInThreads, WeightedDecisionClassifier
+from classifier.features import TARGET, TEXT, PairFeatures
 
 # Defaults that differ from scikit-learn's: balanced class weights (news labels are skewed),
 # enough iterations to converge on sparse n-gram features, probabilities for every model.
@@ -83,19 +86,38 @@ def check_model_config(config: ModelConfig, key: str, source: str = "config") ->
                         "(for sgd use loss: log_loss or modified_huber)")
 
 
-def add_transformer(pipeline, config: TransformerConfig | None, pairwise: bool, seed: int = 0):
-    """``pipeline`` alone, or the weighted average of its probabilities and a fine-tuned transformer's.
+def add_blended_models(pipeline, task_config: TaskConfig, seed: int = 0):
+    """``pipeline`` alone, or the weighted average of its probabilities and those of the task's trees and transformer.
 
-    The transformer reads each text with its target as a sentence pair if ``pairwise``, else the text alone.
+    Each of those gets its configured share (``weight``) of the average and ``pipeline`` the rest.
     """
-    if config is None:
+    members = []
+    if task_config.trees:
+        members.append(("trees", build_trees(task_config.trees, task_config.features, seed), task_config.trees.weight))
+    if task_config.transformer:
+        members.append(("transformer", build_transformer(task_config.transformer, task_config.pairwise, seed),
+                        task_config.transformer.weight))
+    if not members:
         return pipeline
+    weights = [weight for _, _, weight in members]
+    return VotingClassifier([("features_model", pipeline)] + [(name, model) for name, model, _ in members],
+                            voting="soft", weights=[1 - sum(weights), *weights])
+
+
+def build_trees(config: TreesConfig, features: FeatureConfig, seed: int = 0) -> Pipeline:
+    """Gradient-boosted trees on a dense summary of each pair (:class:`PairFeatures` with ``summary_dimensions``)."""
+    summary = PairFeatures(max_features=features.pair_max_features, n_topics=features.pair_topics,
+                           summary_dimensions=config.dimensions)
+    trees = HistGradientBoostingClassifier(learning_rate=config.learning_rate, max_iter=config.max_iter,
+                                           early_stopping=False, random_state=seed)
+    return Pipeline([("summary", ColumnTransformer([("pair", summary, [TEXT, TARGET])])), ("trees", trees)])
+
+
+def build_transformer(config: TransformerConfig, pairwise: bool, seed: int = 0):
+    """A transformer fine-tuned on the task, reading each text with its target as a sentence pair if ``pairwise``."""
     from classifier.transformer import TransformerClassifier
 
-    transformer = TransformerClassifier(**config.model_dump(exclude={"weight"}), pairwise=pairwise,
-                                        random_state=seed)
-    return VotingClassifier([("features_model", pipeline), ("transformer", transformer)], voting="soft",
-                            weights=[1 - config.weight, config.weight])
+    return TransformerClassifier(**config.model_dump(exclude={"weight"}), pairwise=pairwise, random_state=seed)
 
 
 def add_decision_weights(classifier, weights: dict[str, float]):

@@ -15,7 +15,7 @@ from classifier.config import Config, TaskConfig
 from classifier.errors import UserError
 from classifier.evaluation import evaluate_pipelines, write_reports
 from classifier.features import build_pipeline
-from classifier.models import add_decision_weights, add_transformer, build_model
+from classifier.models import add_blended_models, add_decision_weights, build_model
 from classifier.persistence import check_output_folder, library_versions, save_model
 
 
@@ -32,10 +32,10 @@ def output_folder(config: Config, output: str | Path | None = None) -> Path:
 
 
 def build_task_estimator(task_config: TaskConfig, seed: int = 0):
-    """The unfitted estimator of one task: features and model, then the transformer and decision weights."""
+    """The unfitted estimator of one task: features and model, its trees and transformer, then decision weights."""
     model = build_model(task_config.model, seed=seed)
     pipeline = build_pipeline(task_config.features, pairwise=task_config.pairwise, model=model)
-    pipeline = add_transformer(pipeline, task_config.transformer, pairwise=task_config.pairwise, seed=seed)
+    pipeline = add_blended_models(pipeline, task_config, seed=seed)
     return add_decision_weights(pipeline, task_config.decision_weights)
 
 

@@ -54,12 +54,14 @@ def test_a_fast_timed_step_is_repeated_up_to_the_cap_within_its_budget():
     assert len(runs) == 15
 
 
-def test_data_set_without_a_fast_config_has_no_fast_row():
+def test_data_set_without_a_config_for_a_system_has_no_row_for_it(monkeypatch):
     compare = load_compare()
+    monkeypatch.setattr(compare.importlib.util, "find_spec", lambda name: object())  # as if the extra were here
 
-    assert compare._runs("classifier-fast", "emergent")
-    assert not compare._runs("classifier-fast", "fnc1")
-    assert compare._runs("tfidf+logreg", "fnc1")
+    assert compare._runs("classifier-fast", "fnc1")
+    assert compare._runs("classifier+embeddings", "fnc1")
+    assert not compare._runs("classifier+embeddings", "emergent")
+    assert compare._runs("tfidf+logreg", "emergent")
 
 
 def test_a_system_that_needs_the_embeddings_extra_is_skipped_without_it(monkeypatch):

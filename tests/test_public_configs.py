@@ -20,6 +20,7 @@ EXPECTED_SIZES = {
     "emergent.yaml": {"train": 2071, "dev": 0, "test": 524},
     "emergent-fast.yaml": {"train": 2071, "dev": 0, "test": 524},
     "fnc1.yaml": {"train": 49972, "dev": 0, "test": 25413},
+    "fnc1-fast.yaml": {"train": 49972, "dev": 0, "test": 25413},
 }
 
 

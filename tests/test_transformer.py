@@ -5,10 +5,10 @@ import pickle
 
 import numpy as np
 import pytest
-from classifier.config import TransformerConfig, validate_config
+from classifier.config import validate_config
 from classifier.errors import UserError
 from classifier.features import as_inputs
-from classifier.models import add_transformer
+from classifier.models import add_blended_models
 from classifier.training import build_task_estimator
 
 extra_installed = importlib.util.find_spec("sentence_transformers") is not None
@@ -101,12 +101,35 @@ def test_freezing_more_layers_than_the_model_has_is_an_error_with_the_limit(tiny
 
 
 @needs_extra
-def test_the_voting_model_weights_the_transformer_as_configured(tiny_model):
-    voting = add_transformer(pipeline=object(), config=TransformerConfig(model=tiny_model, weight=0.7), pairwise=True,
-                             seed=5)
+def test_the_voting_model_weights_the_transformer_as_configured(make_config, tiny_model, tmp_path):
+    raw = make_config(tmp_path / "data.csv", tasks=("stance",))
+    raw["tasks"]["stance"]["transformer"] = {"model": tiny_model, "weight": 0.7}
+
+    voting = add_blended_models(pipeline=object(), task_config=validate_config(raw).tasks["stance"], seed=5)
+
     assert voting.weights == pytest.approx([0.3, 0.7])
     assert voting.named_estimators["transformer"].random_state == 5
     assert voting.named_estimators["transformer"].pairwise
+
+
+@needs_extra
+def test_trees_and_transformer_each_get_their_weight_and_the_model_the_rest(make_config, tiny_model, tmp_path):
+    raw = make_config(tmp_path / "data.csv", tasks=("stance",))
+    raw["tasks"]["stance"].update(transformer={"model": tiny_model, "weight": 0.3}, trees={"weight": 0.2})
+
+    voting = add_blended_models(pipeline=object(), task_config=validate_config(raw).tasks["stance"])
+
+    assert [name for name, _ in voting.estimators] == ["features_model", "trees", "transformer"]
+    assert voting.weights == pytest.approx([0.5, 0.2, 0.3])
+
+
+@needs_extra
+def test_trees_and_transformer_must_leave_the_model_a_share(make_config, tiny_model, tmp_path):
+    raw = make_config(tmp_path / "data.csv", tasks=("stance",))
+    raw["tasks"]["stance"].update(transformer={"model": tiny_model, "weight": 0.6}, trees={"weight": 0.4})
+
+    with pytest.raises(UserError, match=r"tasks.stance.*trees.weight plus transformer.weight must stay below 1"):
+        validate_config(raw)
 
 
 @needs_extra
@@ -123,9 +146,11 @@ def test_only_a_pair_task_gives_its_transformer_sentence_pairs(make_config, tiny
     assert transformer("stance").pairwise
 
 
-def test_no_transformer_leaves_the_pipeline_alone():
+def test_no_transformer_or_trees_leaves_the_pipeline_alone(make_config, tmp_path):
     pipeline = object()
-    assert add_transformer(pipeline, config=None, pairwise=False) is pipeline
+    task_config = validate_config(make_config(tmp_path / "data.csv")).tasks["claim_type"]
+
+    assert add_blended_models(pipeline, task_config) is pipeline
 
 
 @pytest.mark.skipif(extra_installed, reason="the embeddings extra is installed here")

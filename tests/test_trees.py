@@ -1,0 +1,75 @@
+"""``trees``: gradient-boosted trees on a dense summary of each pair, averaged with the task's model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.ensemble import VotingClassifier
+
+from classifier.config import load_config
+from classifier.data import load_corpus
+from classifier.errors import UserError
+from classifier.features import PairFeatures, as_inputs
+from classifier.training import fit_task
+
+TEXTS = ["The mayor resigned after the audit.", "A cat show opened downtown.", "The mayor denied it.",
+         "Officials say the audit found nothing.", "Kittens won every prize."]
+TARGETS = ["Mayor resigns after audit", "Cat show opens", "Mayor resigns after audit", "Mayor resigns after audit",
+           "Cat show opens"]
+
+
+@pytest.fixture
+def summary():
+    return PairFeatures(n_topics=2, summary_dimensions=3).fit(as_inputs(TEXTS, TARGETS))
+
+
+def test_summary_replaces_the_tfidf_vectors_by_a_few_dense_columns(summary):
+    sparse = PairFeatures(n_topics=2).fit(as_inputs(TEXTS, TARGETS))
+    features = summary.transform(as_inputs(["The mayor quit."], ["Mayor resigns"]))
+
+    assert isinstance(features, np.ndarray)
+    names = list(summary.get_feature_names_out())
+    assert names[:3] == ["summary_0", "summary_1", "summary_2"]
+    assert names[3:] == list(sparse.get_feature_names_out()[2 * len(sparse.vectorizer_.vocabulary_):])
+    assert features.shape == (1, len(names))
+
+
+def test_summary_keeps_the_similarities_as_they_are(summary):
+    sparse = PairFeatures(n_topics=2).fit(as_inputs(TEXTS, TARGETS))
+    X = as_inputs(["The mayor quit after an audit."], ["Mayor resigns after audit"])
+    names = list(summary.get_feature_names_out())
+
+    kept = summary.transform(X)[0, names.index("cosine")]
+
+    assert kept == pytest.approx(sparse.transform(X)[0, list(sparse.get_feature_names_out()).index("cosine")])
+    assert kept > 0
+
+
+def test_summary_fit_transform_equals_fit_then_transform(summary):
+    X = as_inputs(TEXTS, TARGETS)
+
+    assert np.allclose(PairFeatures(n_topics=2, summary_dimensions=3).fit_transform(X), summary.transform(X))
+
+
+def test_trees_are_averaged_with_the_model_at_their_weight(write_config, make_config, small_corpus):
+    config = load_config(write_config(make_config(small_corpus, tasks=("stance",))),
+                         ["tasks.stance.trees.weight=0.3", "tasks.stance.trees.max_iter=5"])
+    corpus, _ = load_corpus(config)
+
+    voting = fit_task(config, "stance", corpus["train"])
+
+    assert isinstance(voting, VotingClassifier)
+    assert voting.weights == pytest.approx([0.7, 0.3])
+    assert voting.named_estimators_["trees"].named_steps["trees"].n_iter_ == 5
+    probabilities = voting.predict_proba(as_inputs(["The mayor denied it."], ["Mayor resigns"]))
+    assert probabilities.sum() == pytest.approx(1.0)
+
+
+def test_trees_on_a_text_task_are_refused_naming_the_key(write_config, make_config, small_corpus):
+    with pytest.raises(UserError, match=r"tasks.claim_type.*trees read the pair features"):
+        load_config(write_config(make_config(small_corpus)), ["tasks.claim_type.trees.weight=0.3"])
+
+
+def test_trees_weight_must_stay_below_one(write_config, make_config, small_corpus):
+    with pytest.raises(UserError, match=r"trees.weight.*less than 1"):
+        load_config(write_config(make_config(small_corpus, tasks=("stance",))), ["tasks.stance.trees.weight=1"])
