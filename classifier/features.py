@@ -310,29 +310,27 @@ class PairFeatures(TransformerMixin, BaseEstimator):
             # fit then transform: fit_transform's U * Sigma differs from transform's X V^T in the last bits
             self.topics_ = TruncatedSVD(n_topics, random_state=self.random_state).fit(tfidf)
             topics = self.topics_.transform(tfidf)
-        features = self._pair_features(pairs, tfidf, similarity, topics)
+        vectors, dense = self._pair_features(pairs, tfidf, similarity, topics)
         if self.summary_dimensions:
-            vectors = features[:, :2 * tfidf.shape[1]]
             dimensions = min(self.summary_dimensions, vectors.shape[1] - 1)
             self.summary_ = TruncatedSVD(dimensions, random_state=self.random_state).fit(vectors)
-            return self._summarised(features)
-        return features
+        return self._joined(vectors, dense)
 
     def transform(self, X):
         pairs = _DistinctSides(X)
         tfidf = self.vectorizer_.transform(pairs.sides)
         topics = self.topics_.transform(tfidf) if self.n_topics else None
-        features = self._pair_features(pairs, tfidf, self.similarity_vectorizer_.transform(pairs.sides), topics)
-        return self._summarised(features) if self.summary_dimensions else features
+        return self._joined(*self._pair_features(pairs, tfidf, self.similarity_vectorizer_.transform(pairs.sides),
+                                                 topics))
 
-    def _summarised(self, features):
-        """The dense summary of :meth:`_pair_features`' matrix: its TF-IDF columns projected, the others kept."""
-        split = 2 * len(self.vectorizer_.vocabulary_)
-        summary = self.summary_.transform(features[:, :split])
-        return np.hstack([summary, features[:, split:].toarray()]).astype(np.float32)
+    def _joined(self, vectors, dense):
+        """One matrix: the pairs' TF-IDF vectors (sparse) or their summary (dense), then the dense features."""
+        if self.summary_dimensions:
+            return np.hstack([self.summary_.transform(vectors), dense]).astype(np.float32)
+        return sp.hstack([vectors, sp.csr_matrix(dense)], format="csr")
 
     def _pair_features(self, pairs: _DistinctSides, tfidf, similarity, topics):
-        """The features of each pair, from the TF-IDF, similarity and topic vectors of the distinct sides."""
+        """``(vectors, dense)`` of each pair: its sides' TF-IDF vectors, and its similarities and cue counts."""
         texts_of, targets_of = pairs.of_texts, pairs.of_targets
         cosine = np.asarray(similarity[texts_of].multiply(similarity[targets_of]).sum(axis=1)).ravel()
         words = [set(_WORD.findall(side.lower())) for side in pairs.sides]
@@ -342,8 +340,7 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         if topics is not None:
             topics = normalize(topics)
             dense.append(np.einsum("ij,ij->i", topics[texts_of], topics[targets_of]))
-        return sp.hstack([tfidf[targets_of], tfidf[texts_of], sp.csr_matrix(np.column_stack(dense), dtype=np.float32)],
-                         format="csr")
+        return sp.hstack([tfidf[targets_of], tfidf[texts_of]], format="csr"), np.column_stack(dense).astype(np.float32)
 
     def get_feature_names_out(self, input_features=None):
         words = self.vectorizer_.get_feature_names_out()
